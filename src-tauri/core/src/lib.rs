@@ -1,0 +1,2 @@
+//! Jotline's engine. No UI dependency: the Tauri shell only wires it.
+pub mod types;

@@ -1,0 +1,57 @@
+// Generated from src-tauri/core/src/types.rs by src-tauri/core/tests/bindings.rs. Do not edit.
+
+export type Entry = { id: string, 
+/**
+ * `note`, `task`, `event`, ...
+ */
+kind: string, title: string | null, 
+/**
+ * Markdown.
+ */
+body: string, occurredAt: string, createdAt: string, updatedAt: string, 
+/**
+ * Parsed from `#tag` in title and body, lower-cased, without the `#`.
+ */
+tags: Array<string>, 
+/**
+ * Parsed from `@person` in title and body, lower-cased, without the `@`.
+ */
+people: Array<string>, };
+
+export type TimelineCursor = { occurredAt: string, id: string, };
+
+export type TimelinePage = { entries: Array<Entry>, next: TimelineCursor | null, };
+
+export type EntryPatch = { title?: string | null, body?: string, kind?: string, occurredAt?: string, };
+
+export type Surface = "desktop_hotkey" | "in_app" | "cli";
+
+export type CaptureSaved = { captureId: string, entry: Entry, };
+
+export type SyncState = { "state": "localOnly" };
+
+export type AppStatus = { entryCount: number, 
+/**
+ * Outbox ops not yet acknowledged by a server (dead letters excluded).
+ */
+pendingOps: number, sync: SyncState, };
+
+export type Settings = { 
+/**
+ * Global shortcut that opens the capture window, e.g. `Ctrl+Shift+Space`.
+ */
+captureHotkey: string, };
+
+export type HotkeyStatus = { hotkey: string, registered: boolean, error: string | null, };
+
+export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "hotkey_unavailable" | "storage" | "internal";
+
+export type ApiError = { code: ErrorCode, message: string, };
+
+export type StartupError = { code: ErrorCode, message: string, 
+/**
+ * The database file concerned.
+ */
+path: string, };
+
+export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "type": "statusChanged", status: AppStatus, };
