@@ -1,0 +1,60 @@
+//! What the tray menu and a second launch (`jotline capture ...`) ask the running app to do.
+
+use crate::cli::CliCommand;
+use crate::state::AppState;
+use crate::windows;
+use jotline_core::types::Surface;
+use jotline_core::TrayAction;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+
+pub fn run_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
+    match action {
+        TrayAction::QuickCapture => windows::show_capture(app),
+        TrayAction::OpenJournal => windows::show_main(app),
+        TrayAction::SyncNow => refresh_status(app),
+        TrayAction::Quit => app.exit(0),
+    }
+}
+
+/// Handles the arguments of a second `jotline` process forwarded by single-instance.
+pub fn run_forwarded<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
+    match crate::cli::parse(args.iter().skip(1)) {
+        Ok(CliCommand::OpenCapture) => windows::show_capture(app),
+        Ok(CliCommand::CaptureText(text)) => capture_from_cli(app, &text),
+        Ok(_) => windows::show_main(app),
+        Err(err) => tracing::warn!(err, "ignored arguments of a second launch"),
+    }
+}
+
+fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) {
+    let state = app.state::<AppState>();
+    let core = match state.core() {
+        Ok(core) => core,
+        Err(err) => {
+            // The journal could not be opened: the main window explains why.
+            tracing::error!(code = ?err.code, "command-line capture failed");
+            windows::show_main(app);
+            return;
+        }
+    };
+    if let Err(err) = core.capture_text(text, Surface::Cli) {
+        // The sending process has already exited; keep the text as the capture draft
+        // so the user sees it, and the reason, in the capture window.
+        tracing::warn!(code = ?err.code(), "command-line capture not saved; kept as draft");
+        if !text.trim().is_empty() && core.save_draft(text).is_ok() {
+            windows::show_capture(app);
+        }
+    }
+}
+
+fn refresh_status<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    if let Ok(status) = state.core().and_then(|core| Ok(core.status()?)) {
+        let event = jotline_core::types::CoreEvent::StatusChanged { status };
+        let _ = app.emit(event.name(), &event);
+        if let jotline_core::types::CoreEvent::StatusChanged { status } = &event {
+            crate::tray::update(app, status);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Builds and runs the desktop app: plugins, state, windows, hotkey, tray, events.
+
+use crate::cli::CliCommand;
+use crate::state::{self, AppState};
+use crate::{actions, commands, data_dir, events, hotkey, tray, windows};
+use jotline_core::types::Surface;
+use jotline_core::{Core, CoreConfig, SystemClock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tauri::{App, AppHandle, Manager, RunEvent, Runtime, WindowEvent};
+use tauri_plugin_global_shortcut::ShortcutState;
+
+/// Identifier from tauri.conf.json; also the single-instance D-Bus name.
+const IDENTIFIER: &str = "app.jotline.journal";
+
+/// Runs the app for `command` and returns the process exit code.
+pub fn run(command: CliCommand) -> i32 {
+    let has_tray = Arc::new(AtomicBool::new(false));
+    let app = tauri::Builder::default()
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(data_dir::instance_id(IDENTIFIER))
+                .callback(|app, args, _cwd| actions::run_forwarded(app, &args))
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| {
+                    if event.state == ShortcutState::Pressed {
+                        windows::show_capture(app);
+                    }
+                })
+                .build(),
+        )
+        .invoke_handler(commands::handler())
+        .setup({
+            let has_tray = has_tray.clone();
+            move |app| setup(app, command, &has_tray)
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("jotline: could not start: {err}");
+            return 1;
+        }
+    };
+    app.run_return(move |app, event| on_run_event(app, event, &has_tray))
+}
+
+fn setup(
+    app: &mut App,
+    command: CliCommand,
+    has_tray: &AtomicBool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let handle = app.handle().clone();
+    let dir = data_dir::resolve(&handle)?;
+    let db_path = dir.join(jotline_core::DATABASE_FILE);
+    let journal = Core::open(CoreConfig {
+        data_dir: dir,
+        clock: Arc::new(SystemClock),
+    })
+    .map_err(|err| state::startup_error(err, &db_path));
+
+    if let CliCommand::CaptureText(text) = &command {
+        // No instance was running (else single-instance forwarded and exited): save and quit.
+        handle.exit(capture_and_report(&journal, text));
+        return Ok(());
+    }
+
+    if let Err(err) = &journal {
+        eprintln!("jotline: {} ({})", err.message, err.path);
+    }
+    let hotkey = match &journal {
+        Ok(core) => {
+            let wanted = core.settings().unwrap_or_default().capture_hotkey;
+            hotkey::register_capture(&handle, &wanted)
+        }
+        Err(_) => state::hotkey_not_registered("", "the journal could not be opened"),
+    };
+    let status = journal.as_ref().ok().and_then(|core| core.status().ok());
+    if let Ok(core) = &journal {
+        events::forward(handle.clone(), core);
+    }
+    let failed = journal.is_err();
+    app.manage(AppState::new(journal, hotkey));
+
+    windows::create_all(&handle, command != CliCommand::OpenCapture || failed)?;
+    if let Some(status) = status {
+        has_tray.store(tray::install(&handle, &status), Ordering::SeqCst);
+    }
+    if command == CliCommand::OpenCapture {
+        windows::show_capture(&handle);
+    }
+    Ok(())
+}
+
+fn capture_and_report(journal: &Result<Core, jotline_core::types::StartupError>, text: &str) -> i32 {
+    let core = match journal {
+        Ok(core) => core,
+        Err(err) => {
+            eprintln!("jotline: {} ({})", err.message, err.path);
+            return 1;
+        }
+    };
+    match core.capture_text(text, Surface::Cli) {
+        Ok(saved) => {
+            println!("Saved to the journal ({}).", saved.entry.id);
+            0
+        }
+        Err(err) => {
+            eprintln!("jotline: {err}");
+            1
+        }
+    }
+}
+
+fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent, has_tray: &AtomicBool) {
+    match event {
+        // Closing the journal keeps the app in the tray so the hotkey still works;
+        // without a tray there is no way back, so closing it quits.
+        RunEvent::WindowEvent {
+            label,
+            event: WindowEvent::CloseRequested { api, .. },
+            ..
+        } => {
+            if !has_tray.load(Ordering::SeqCst) && label == windows::MAIN {
+                app.exit(0);
+            } else {
+                api.prevent_close();
+                if let Some(window) = app.get_webview_window(&label) {
+                    let _ = window.hide();
+                }
+            }
+        }
+        RunEvent::ExitRequested { code: None, api, .. } => {
+            // Last window gone but no explicit Quit: stay in the tray.
+            if has_tray.load(Ordering::SeqCst) {
+                api.prevent_exit();
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,34 @@
+//! Tauri commands, one module per domain. Each is a short adapter: take the state, call
+//! the core, map the error to `ApiError` (`{code, message}`).
+
+mod capture;
+mod entries;
+mod settings;
+mod status;
+mod windows;
+
+include!("names.rs");
+
+use tauri::{ipc::Invoke, Runtime};
+
+/// The invoke handler with every command of `COMMAND_NAMES`.
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        entries::list_timeline,
+        entries::search_entries,
+        entries::get_entry,
+        entries::update_entry,
+        entries::delete_entry,
+        capture::save_capture,
+        capture::cancel_capture,
+        capture::save_draft,
+        capture::load_draft,
+        status::get_status,
+        status::refresh,
+        status::get_startup_error,
+        settings::get_settings,
+        settings::set_capture_hotkey,
+        settings::get_hotkey_status,
+        windows::show_main_window,
+    ]
+}

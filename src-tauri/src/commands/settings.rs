@@ -1,0 +1,39 @@
+//! Settings: the capture hotkey (persisted, then registered).
+
+use crate::{hotkey, state::AppState};
+use jotline_core::types::{ApiError, HotkeyStatus, Settings};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tracing::instrument;
+
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings, ApiError> {
+    Ok(state.core()?.settings()?)
+}
+
+/// Validates and persists the hotkey, then registers it. A hotkey another program holds is
+/// kept as the user's choice and reported in the status (the CLI trigger still works).
+#[tauri::command]
+#[instrument(skip(app, state), err(Debug))]
+pub async fn set_capture_hotkey<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    hotkey: String,
+) -> Result<HotkeyStatus, ApiError> {
+    let hotkey = hotkey::validate(&hotkey)?;
+    let core = state.core()?;
+    let mut settings = core.settings()?;
+    settings.capture_hotkey = hotkey.clone();
+    core.save_settings(&settings)?;
+    let status = hotkey::register_capture(&app, &hotkey);
+    state.set_hotkey_status(status.clone());
+    if let Err(err) = app.emit(hotkey::STATUS_EVENT, &status) {
+        tracing::warn!(%err, "could not publish the hotkey status");
+    }
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn get_hotkey_status(state: State<'_, AppState>) -> Result<HotkeyStatus, ApiError> {
+    Ok(state.hotkey_status())
+}

@@ -1,0 +1,82 @@
+//! The global capture hotkey: validation, registration, and what to tell the user when
+//! another program already holds it (or the desktop has no global shortcuts, e.g. Wayland).
+
+use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus};
+use std::str::FromStr;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_global_shortcut::{GlobalShortcut, Shortcut};
+
+/// Tauri event carrying a `HotkeyStatus` whenever registration changes.
+pub const STATUS_EVENT: &str = "hotkey-status";
+
+/// Normalises a user-typed accelerator such as `ctrl+shift+space`; rejects what cannot be
+/// a shortcut with a message the settings view shows.
+pub fn validate(hotkey: &str) -> Result<String, ApiError> {
+    let trimmed = hotkey.trim();
+    let parsed = Shortcut::from_str(trimmed).map_err(|err| ApiError {
+        code: ErrorCode::InvalidInput,
+        message: format!("`{trimmed}` is not a valid shortcut ({err}). Example: Ctrl+Shift+Space"),
+    })?;
+    if parsed.mods.is_empty() {
+        return Err(ApiError {
+            code: ErrorCode::InvalidInput,
+            message: format!(
+                "`{trimmed}` has no modifier; a global shortcut needs Ctrl, Alt, Shift or Super"
+            ),
+        });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Replaces whatever was registered with `hotkey` and reports the outcome.
+pub fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyStatus {
+    let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() else {
+        return failed(hotkey, "global shortcuts are not available in this session".into());
+    };
+    if let Err(err) = shortcuts.unregister_all() {
+        tracing::warn!(%err, "could not release the previous hotkey");
+    }
+    match shortcuts.register(hotkey) {
+        Ok(()) => HotkeyStatus {
+            hotkey: hotkey.to_owned(),
+            registered: true,
+            error: None,
+        },
+        Err(err) => failed(
+            hotkey,
+            format!("{hotkey} could not be registered; another program may be using it ({err})"),
+        ),
+    }
+}
+
+fn failed(hotkey: &str, error: String) -> HotkeyStatus {
+    tracing::warn!(hotkey, error, "capture hotkey unavailable");
+    HotkeyStatus {
+        hotkey: hotkey.to_owned(),
+        registered: false,
+        error: Some(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_default_and_trims() {
+        assert_eq!(
+            validate(" Ctrl+Shift+Space ").unwrap(),
+            "Ctrl+Shift+Space".to_string()
+        );
+    }
+
+    #[test]
+    fn rejects_garbage_and_bare_keys() {
+        assert_eq!(
+            validate("Ctrl+Banana").unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let bare = validate("Space").unwrap_err();
+        assert!(bare.message.contains("modifier"), "{}", bare.message);
+    }
+}

@@ -1,0 +1,12 @@
+//! Jotline's desktop shell: wiring between Tauri and `jotline-core`. No journal logic here.
+
+pub mod actions;
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod data_dir;
+pub mod events;
+pub mod hotkey;
+pub mod state;
+pub mod tray;
+pub mod windows;
