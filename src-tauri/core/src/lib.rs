@@ -1,2 +1,23 @@
 //! Jotline's engine. No UI dependency: the Tauri shell only wires it.
+
+pub mod capture;
+pub mod clock;
+mod edit;
+pub mod error;
+pub mod events;
+mod fs_atomic;
+mod journal;
+pub mod parse;
+pub mod settings;
+pub mod store;
+pub mod tray_view;
 pub mod types;
+
+pub use capture::text::MAX_CAPTURE_BYTES;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::CoreError;
+pub use events::EVENT_CAPACITY;
+pub use journal::{Core, CoreConfig, NewEntry, DATABASE_FILE, MAX_PAGE};
+pub use store::migrations::SCHEMA_VERSION;
+pub use tray_view::{tray_view, TrayAction, TrayIconKind, TrayMenuItem, TrayView};
+pub use types::*;

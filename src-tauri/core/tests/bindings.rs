@@ -16,8 +16,20 @@ fn bindings() -> String {
         )*};
     }
     add!(
-        Entry, TimelineCursor, TimelinePage, EntryPatch, Surface, CaptureSaved, SyncState,
-        AppStatus, Settings, HotkeyStatus, ErrorCode, ApiError, StartupError, CoreEvent
+        Entry,
+        TimelineCursor,
+        TimelinePage,
+        EntryPatch,
+        Surface,
+        CaptureSaved,
+        SyncState,
+        AppStatus,
+        Settings,
+        HotkeyStatus,
+        ErrorCode,
+        ApiError,
+        StartupError,
+        CoreEvent
     );
     out
 }

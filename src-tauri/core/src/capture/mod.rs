@@ -1,0 +1,3 @@
+//! Captures: text now; audio later.
+pub mod draft;
+pub mod text;

@@ -1,0 +1,2 @@
+//! Structure read out of free text.
+pub mod mentions;

@@ -1,0 +1,39 @@
+//! `settings.json` in the data dir.
+
+use crate::error::CoreError;
+use crate::fs_atomic;
+use crate::types::Settings;
+use std::path::Path;
+
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Missing file → defaults. A malformed file is reported (naming it), never overwritten.
+pub fn load(path: &Path) -> Result<Settings, CoreError> {
+    let Some(bytes) = fs_atomic::read_optional(path)? else {
+        return Ok(Settings::default());
+    };
+    serde_json::from_slice(&bytes).map_err(|e| {
+        CoreError::InvalidInput(format!(
+            "The settings file {} is not valid ({e}). Fix or remove it; Jotline did not change it.",
+            path.display()
+        ))
+    })
+}
+
+pub fn save(path: &Path, settings: &Settings) -> Result<(), CoreError> {
+    validate(settings)?;
+    let mut json = serde_json::to_vec_pretty(settings)
+        .map_err(|e| CoreError::InvalidInput(format!("settings cannot be saved: {e}")))?;
+    json.push(b'\n');
+    fs_atomic::write(path, &json)?;
+    Ok(())
+}
+
+fn validate(settings: &Settings) -> Result<(), CoreError> {
+    if settings.capture_hotkey.trim().is_empty() {
+        return Err(CoreError::InvalidInput(
+            "The capture shortcut cannot be empty.".to_string(),
+        ));
+    }
+    Ok(())
+}

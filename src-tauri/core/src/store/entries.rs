@@ -1,0 +1,192 @@
+//! `entries` and its derived tables (`entry_tags`, `entry_people`; FTS kept by triggers).
+
+use super::{from_ms, to_ms};
+use crate::parse::mentions::{self, Mentions};
+use crate::types::{Entry, TimelineCursor};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use uuid::Uuid;
+
+/// Columns a newly created entry sends to the server.
+pub const ENTRY_FIELDS: &[&str] = &[
+    "kind",
+    "title",
+    "body",
+    "occurred_at",
+    "created_at",
+    "updated_at",
+];
+
+pub(crate) const SELECT_COLUMNS: &str =
+    "e.id, e.kind, e.title, e.body, e.occurred_at, e.created_at, e.updated_at";
+
+/// An entry as stored (times in ms).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EntryRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub occurred_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl EntryRow {
+    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        let id: String = row.get(0)?;
+        let id = Uuid::parse_str(&id).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+        Ok(Self {
+            id,
+            kind: row.get(1)?,
+            title: row.get(2)?,
+            body: row.get(3)?,
+            occurred_at: row.get(4)?,
+            created_at: row.get(5)?,
+            updated_at: row.get(6)?,
+        })
+    }
+
+    pub(crate) fn mentions(&self) -> Mentions {
+        mentions::parse_entry(self.title.as_deref(), &self.body)
+    }
+
+    /// The UI's view; tags and people are re-derived from the text (the tables hold the same).
+    pub(crate) fn into_entry(self) -> Entry {
+        let Mentions { tags, people } = self.mentions();
+        Entry {
+            id: self.id,
+            kind: self.kind,
+            title: self.title,
+            body: self.body,
+            occurred_at: from_ms(self.occurred_at),
+            created_at: from_ms(self.created_at),
+            updated_at: from_ms(self.updated_at),
+            tags,
+            people,
+        }
+    }
+}
+
+pub(crate) fn insert(conn: &Connection, e: &EntryRow) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO entries (id, kind, title, body, occurred_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        e.id.to_string(),
+        e.kind,
+        e.title,
+        e.body,
+        e.occurred_at,
+        e.created_at,
+        e.updated_at
+    ])?;
+    write_mentions(conn, &e.id.to_string(), &e.mentions())
+}
+
+/// Replaces the derived tag/person rows of an entry.
+pub(crate) fn write_mentions(conn: &Connection, id: &str, m: &Mentions) -> rusqlite::Result<()> {
+    clear_mentions(conn, id)?;
+    let mut tag = conn.prepare_cached("INSERT INTO entry_tags (entry_id, tag) VALUES (?1, ?2)")?;
+    for t in &m.tags {
+        tag.execute(params![id, t])?;
+    }
+    let mut person =
+        conn.prepare_cached("INSERT INTO entry_people (entry_id, person) VALUES (?1, ?2)")?;
+    for p in &m.people {
+        person.execute(params![id, p])?;
+    }
+    Ok(())
+}
+
+fn clear_mentions(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM entry_people WHERE entry_id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// A live (not tombstoned) entry.
+pub(crate) fn get_live(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<EntryRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SELECT_COLUMNS} FROM entries e WHERE e.id = ?1 AND e.deleted_at IS NULL"
+    ))?
+    .query_row([id.to_string()], EntryRow::from_row)
+    .optional()
+}
+
+/// Writes every content column of `e` (the caller decides what changed).
+pub(crate) fn update(conn: &Connection, e: &EntryRow, text_changed: bool) -> rusqlite::Result<()> {
+    let id = e.id.to_string();
+    conn.prepare_cached(
+        "UPDATE entries SET kind = ?2, title = ?3, body = ?4, occurred_at = ?5, updated_at = ?6
+         WHERE id = ?1 AND deleted_at IS NULL",
+    )?
+    .execute(params![
+        id,
+        e.kind,
+        e.title,
+        e.body,
+        e.occurred_at,
+        e.updated_at
+    ])?;
+    if text_changed {
+        write_mentions(conn, &id, &e.mentions())?;
+    }
+    Ok(())
+}
+
+/// Marks an entry deleted (kept as a tombstone for sync); returns false if it was not live.
+pub(crate) fn tombstone(conn: &Connection, id: Uuid, now_ms: i64) -> rusqlite::Result<bool> {
+    let id = id.to_string();
+    let n = conn
+        .prepare_cached(
+            "UPDATE entries SET deleted_at = ?2, updated_at = ?2
+             WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(params![id, now_ms])?;
+    if n > 0 {
+        clear_mentions(conn, &id)?;
+    }
+    Ok(n > 0)
+}
+
+/// Live entries, newest first by (occurred_at, id), strictly before `before`.
+pub(crate) fn timeline(
+    conn: &Connection,
+    before: Option<&TimelineCursor>,
+    limit: u32,
+) -> rusqlite::Result<Vec<EntryRow>> {
+    match before {
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT {SELECT_COLUMNS} FROM entries e INDEXED BY entries_timeline
+                 WHERE e.deleted_at IS NULL
+                 ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?1"
+            ))?
+            .query_map([limit], EntryRow::from_row)?
+            .collect(),
+        Some(c) => conn
+            .prepare_cached(&format!(
+                "SELECT {SELECT_COLUMNS} FROM entries e INDEXED BY entries_timeline
+                 WHERE e.deleted_at IS NULL AND (e.occurred_at, e.id) < (?1, ?2)
+                 ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?3"
+            ))?
+            .query_map(
+                params![to_ms(c.occurred_at), c.id.to_string(), limit],
+                EntryRow::from_row,
+            )?
+            .collect(),
+    }
+}
+
+/// Number of live entries.
+pub(crate) fn count_live(conn: &Connection) -> rusqlite::Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM entries WHERE deleted_at IS NULL")?
+        .query_row([], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
