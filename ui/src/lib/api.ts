@@ -1,0 +1,189 @@
+// The only module that talks to the Tauri shell. Every command is a typed wrapper written as a
+// literal `invoke<T>('command_name', ...)` (a Rust test parses this file to check that each name
+// exists in the shell), and every event is a typed `onXxx(cb)` returning an unlisten function.
+// Rejections are turned into `ApiFailure` with a code from the closed `ErrorCode` set.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  ApiError,
+  AppStatus,
+  CaptureSaved,
+  CoreEvent,
+  Entry,
+  EntryPatch,
+  ErrorCode,
+  HotkeyStatus,
+  Settings,
+  StartupError,
+  Surface,
+  TimelineCursor,
+  TimelinePage,
+} from './bindings';
+
+export type { UnlistenFn };
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'not_found',
+  'invalid_input',
+  'empty_capture',
+  'too_large',
+  'database_locked',
+  'database_corrupt',
+  'database_too_new',
+  'hotkey_unavailable',
+  'storage',
+  'internal',
+];
+
+/** A failed command: `code` is one of the shell's closed set of error codes. */
+export class ApiFailure extends Error implements ApiError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiFailure';
+    this.code = code;
+  }
+}
+
+/** Maps whatever `invoke` rejected with to an `ApiFailure` (unknown shapes become `internal`). */
+export function toApiFailure(raw: unknown): ApiFailure {
+  if (raw instanceof ApiFailure) return raw;
+  if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
+    const { code, message } = raw as { code: unknown; message: unknown };
+    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) {
+      return new ApiFailure(code as ErrorCode, String(message));
+    }
+  }
+  if (raw instanceof Error) return new ApiFailure('internal', raw.message);
+  if (typeof raw === 'string') return new ApiFailure('internal', raw);
+  return new ApiFailure('internal', 'Unexpected error from the app');
+}
+
+async function call<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (raw) {
+    throw toApiFailure(raw);
+  }
+}
+
+// --- Journal ---------------------------------------------------------------------------------
+
+export function listTimeline(before: TimelineCursor | null, limit: number): Promise<TimelinePage> {
+  return call(invoke<TimelinePage>('list_timeline', { before, limit }));
+}
+
+/** `query` may contain `#tag` and `@person` tokens; the core interprets them. */
+export function searchEntries(query: string, limit: number): Promise<Entry[]> {
+  return call(invoke<Entry[]>('search_entries', { query, limit }));
+}
+
+export function getEntry(id: string): Promise<Entry> {
+  return call(invoke<Entry>('get_entry', { id }));
+}
+
+export function updateEntry(id: string, patch: EntryPatch): Promise<Entry> {
+  return call(invoke<Entry>('update_entry', { id, patch }));
+}
+
+export function deleteEntry(id: string): Promise<null> {
+  return call(invoke<null>('delete_entry', { id }));
+}
+
+// --- Capture ---------------------------------------------------------------------------------
+
+/** With surface `desktop_hotkey` the shell hides the capture window and clears the draft. */
+export function saveCapture(text: string, surface: Surface): Promise<CaptureSaved> {
+  return call(invoke<CaptureSaved>('save_capture', { text, surface }));
+}
+
+/** Hides the capture window; the draft stays on disk. */
+export function cancelCapture(): Promise<null> {
+  return call(invoke<null>('cancel_capture'));
+}
+
+export function saveDraft(text: string): Promise<null> {
+  return call(invoke<null>('save_draft', { text }));
+}
+
+export function loadDraft(): Promise<string | null> {
+  return call(invoke<string | null>('load_draft'));
+}
+
+// --- App state -------------------------------------------------------------------------------
+
+export function getStatus(): Promise<AppStatus> {
+  return call(invoke<AppStatus>('get_status'));
+}
+
+export function refresh(): Promise<AppStatus> {
+  return call(invoke<AppStatus>('refresh'));
+}
+
+export function getSettings(): Promise<Settings> {
+  return call(invoke<Settings>('get_settings'));
+}
+
+/** Persists the hotkey and tries to register it; the status says whether that worked. */
+export function setCaptureHotkey(hotkey: string): Promise<HotkeyStatus> {
+  return call(invoke<HotkeyStatus>('set_capture_hotkey', { hotkey }));
+}
+
+export function getHotkeyStatus(): Promise<HotkeyStatus> {
+  return call(invoke<HotkeyStatus>('get_hotkey_status'));
+}
+
+/** Non-null when the journal database could not be opened at start-up. */
+export function getStartupError(): Promise<StartupError | null> {
+  return call(invoke<StartupError | null>('get_startup_error'));
+}
+
+export function showMainWindow(): Promise<null> {
+  return call(invoke<null>('show_main_window'));
+}
+
+// --- Events ----------------------------------------------------------------------------------
+
+export type EntriesChanged = Extract<CoreEvent, { type: 'entriesChanged' }>;
+export type StatusChanged = Extract<CoreEvent, { type: 'statusChanged' }>;
+
+function subscribe<T>(event: string, cb: (payload: T) => void): Promise<UnlistenFn> {
+  return listen<T>(event, (e) => cb(e.payload));
+}
+
+export function onEntriesChanged(cb: (ids: string[]) => void): Promise<UnlistenFn> {
+  return subscribe<EntriesChanged>('entries-changed', (p) => cb(p?.ids ?? []));
+}
+
+export function onStatusChanged(cb: (status: AppStatus) => void): Promise<UnlistenFn> {
+  return subscribe<StatusChanged>('status-changed', (p) => cb(p.status));
+}
+
+export function onHotkeyStatus(cb: (status: HotkeyStatus) => void): Promise<UnlistenFn> {
+  return subscribe<HotkeyStatus>('hotkey-status', cb);
+}
+
+/** Sent to the capture window each time the hotkey shows it. */
+export function onCaptureShown(cb: () => void): Promise<UnlistenFn> {
+  return subscribe<null>('capture-shown', () => cb());
+}
+
+/**
+ * Subscribes to several events and returns one synchronous cleanup, suitable for `$effect`.
+ * Unlisteners that resolve after cleanup are called immediately.
+ */
+export function listenAll(subscriptions: Promise<UnlistenFn>[]): () => void {
+  let done = false;
+  const unlisteners: UnlistenFn[] = [];
+  for (const sub of subscriptions) {
+    sub.then(
+      (un) => (done ? un() : unlisteners.push(un)),
+      () => {},
+    );
+  }
+  return () => {
+    done = true;
+    unlisteners.splice(0).forEach((un) => un());
+  };
+}

@@ -1,0 +1,6 @@
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { afterEach } from 'vitest';
+
+afterEach(() => {
+  clearMocks();
+});
