@@ -1,0 +1,48 @@
+# The README's two commands are `make run` and `make test`; `make bench` prints METRIC lines.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Builds are the slow part: keep one target dir outside the clone so later runs reuse it.
+# Nothing depends on it being warm.
+export CARGO_TARGET_DIR ?= /var/tmp/jotline-target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+APP_BIN := $(CARGO_TARGET_DIR)/debug/jotline
+
+.PHONY: run test bench deps ui check rust-test ui-test e2e app backend-free
+
+deps:
+	@scripts/ensure-deps.sh
+
+ui: deps
+	cd ui && npm run build
+
+run: ui
+	cargo run -p jotline
+
+check: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+rust-test: ui
+	cargo test --workspace --exclude jotline-tests
+	cargo test -p jotline-tests --lib
+
+ui-test: deps
+	cd ui && npm test
+
+app: ui
+	cargo build -p jotline
+
+# The real app under a virtual X display and its own D-Bus session, driven by
+# tauri-driver + WebKitWebDriver. Screenshots land in $(CARGO_TARGET_DIR)/e2e-artifacts.
+e2e: app
+	JOTLINE_APP_BIN=$(APP_BIN) xvfb-run -a -s "-screen 0 1280x800x24" \
+	  dbus-run-session -- cargo test -p jotline-tests --test e2e -- --test-threads=1 --nocapture
+
+test: check rust-test ui-test e2e
+
+bench: ui
+	cargo bench -p jotline-core --bench store
+	cargo build --release -p jotline
+	JOTLINE_APP_BIN=$(CARGO_TARGET_DIR)/release/jotline xvfb-run -a -s "-screen 0 1280x800x24" \
+	  dbus-run-session -- cargo run --release -p jotline-tests --bin app-bench

@@ -1,0 +1,24 @@
+//! A journal that cannot be opened is explained on screen, naming the file, and the file
+//! is left exactly as it was (never silently recreated).
+
+use jotline_tests::{app, driver::AppSession};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn corrupt_database_shows_an_error_naming_the_file() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let db = data.path().join("jotline.db");
+    let garbage = b"this is not a sqlite database, and must survive untouched".repeat(100);
+    std::fs::write(&db, &garbage)?;
+    let artifacts = app::artifacts_dir();
+    let session =
+        AppSession::launch(&app::binary(), data.path(), &artifacts.join("corrupt.log")).await?;
+
+    session.switch_to_page("index.html").await?;
+    let message = session.wait_for("[data-testid=startup-error]").await?.text().await?;
+    assert!(message.contains(&db.display().to_string()), "error screen: {message}");
+    session.screenshot(artifacts.join("startup-error.png")).await?;
+    session.close().await?;
+
+    assert_eq!(std::fs::read(&db)?, garbage, "the database file was altered");
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! One running app under WebDriver: tauri-driver on a free port, a fantoccini session whose
+//! `tauri:options` launch the built app with its own data dir.
+
+use crate::process::free_port;
+use anyhow::{bail, Context};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct AppSession {
+    pub client: Client,
+    driver: Child,
+}
+
+impl AppSession {
+    /// Starts the app at `binary` with `JOTLINE_DATA_DIR=data_dir`; app output goes to `log`.
+    pub async fn launch(binary: &Path, data_dir: &Path, log: &Path) -> anyhow::Result<Self> {
+        anyhow::ensure!(binary.exists(), "app binary {} not built", binary.display());
+        let port = free_port();
+        let native_port = free_port();
+        let log_file = std::fs::File::create(log)?;
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("JOTLINE_DATA_DIR", data_dir)
+            .env("JOTLINE_LOG", "info")
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .spawn()
+            .context("start tauri-driver (make deps installs it)")?;
+        let mut session = None;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": binary.to_string_lossy() }),
+        );
+        caps.insert("browserName".into(), json!("wry"));
+        while Instant::now() < deadline {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => {
+                    session = Some(client);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
+        let Some(client) = session else {
+            bail!("could not open a WebDriver session on tauri-driver");
+        };
+        Ok(Self { client, driver })
+    }
+
+    /// Switches to the window whose page is `page` (`index.html` or `capture.html`).
+    pub async fn switch_to_page(&self, page: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            for handle in self.client.windows().await? {
+                self.client.switch_to_window(handle).await?;
+                let path = self
+                    .client
+                    .execute("return window.location.pathname", vec![])
+                    .await?;
+                if path.as_str().is_some_and(|p| p.ends_with(page)) {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bail!("no window shows {page}")
+    }
+
+    pub async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Polls `script` (which returns a boolean) until it is true.
+    pub async fn wait_until(&self, what: &str, script: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.client.execute(script, vec![]).await?.as_bool() == Some(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("timed out waiting until {what}")
+    }
+
+    pub async fn visibility(&self) -> anyhow::Result<String> {
+        let state = self
+            .client
+            .execute("return document.visibilityState", vec![])
+            .await?;
+        Ok(state.as_str().unwrap_or_default().to_owned())
+    }
+
+    pub async fn screenshot(&self, path: PathBuf) -> anyhow::Result<()> {
+        let png = self.client.screenshot().await?;
+        std::fs::write(&path, png)?;
+        eprintln!("screenshot: {}", path.display());
+        Ok(())
+    }
+
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        closed?;
+        Ok(())
+    }
+}
+
+impl Drop for AppSession {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// Presses a key combination on the X display, as a user would (reaches global shortcuts).
+pub fn press_keys(keys: &str) -> anyhow::Result<()> {
+    let status = Command::new("xdotool")
+        .args(["key", "--clearmodifiers", keys])
+        .stdin(Stdio::null())
+        .status()
+        .context("run xdotool")?;
+    anyhow::ensure!(status.success(), "xdotool key {keys} failed");
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Harness for driving the real Jotline app: locating the built binary, starting
+//! tauri-driver (which starts WebKitWebDriver, which starts the app), window switching,
+//! screenshots, and reading the app's database directly.
+
+pub mod app;
+pub mod driver;
+pub mod journal_db;
+pub mod process;

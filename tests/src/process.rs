@@ -1,0 +1,46 @@
+//! Small process utilities: free ports and the memory of a process tree.
+
+use std::net::TcpListener;
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free local port")
+}
+
+/// Resident memory (MiB) of `pid` and all its descendants, from /proc.
+pub fn tree_rss_mb(pid: u32) -> f64 {
+    let mut total_kb = 0u64;
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        total_kb += rss_kb(p);
+        stack.extend(children(p));
+    }
+    total_kb as f64 / 1024.0
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+pub fn children(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        if let Ok(list) = std::fs::read_to_string(task.path().join("children")) {
+            out.extend(list.split_whitespace().filter_map(|c| c.parse::<u32>().ok()));
+        }
+    }
+    out
+}
