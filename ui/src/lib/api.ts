@@ -1,6 +1,6 @@
-// The only module that talks to the Tauri shell. Every command is a typed wrapper written as a
-// literal `invoke<T>('command_name', ...)` (a Rust test parses this file to check that each name
-// exists in the shell), and every event is a typed `onXxx(cb)` returning an unlisten function.
+// The only module that talks to the Tauri shell. Every command is a typed wrapper that calls
+// invoke with the literal command name (a Rust test parses this file for those calls and checks
+// that each name exists in the shell; so never write such a call in a comment here), and every event is a typed `onXxx(cb)` returning an unlisten function.
 // Rejections are turned into `ApiFailure` with a code from the closed `ErrorCode` set.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';

@@ -1,0 +1,119 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fakeShell } from '../test/backend';
+import * as api from './api';
+import apiSource from './api.ts?raw';
+
+describe('api.ts commands', () => {
+  it('calls each shell command by name with camelCase args', async () => {
+    const shell = fakeShell('main', new Proxy({}, { get: () => () => 'ok' }));
+    const cursor = { occurredAt: '2026-11-16T09:00:00Z', id: 'x' };
+    await api.listTimeline(cursor, 50);
+    await api.searchEntries('#work @ann', 20);
+    await api.getEntry('e1');
+    await api.updateEntry('e1', { body: 'new' });
+    await api.deleteEntry('e1');
+    await api.saveCapture('hello', 'desktop_hotkey');
+    await api.cancelCapture();
+    await api.saveDraft('dr');
+    await api.loadDraft();
+    await api.getStatus();
+    await api.refresh();
+    await api.getSettings();
+    await api.setCaptureHotkey('Alt+J');
+    await api.getHotkeyStatus();
+    await api.getStartupError();
+    await api.showMainWindow();
+    expect(shell.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['list_timeline', { before: cursor, limit: 50 }],
+      ['search_entries', { query: '#work @ann', limit: 20 }],
+      ['get_entry', { id: 'e1' }],
+      ['update_entry', { id: 'e1', patch: { body: 'new' } }],
+      ['delete_entry', { id: 'e1' }],
+      ['save_capture', { text: 'hello', surface: 'desktop_hotkey' }],
+      ['cancel_capture', {}],
+      ['save_draft', { text: 'dr' }],
+      ['load_draft', {}],
+      ['get_status', {}],
+      ['refresh', {}],
+      ['get_settings', {}],
+      ['set_capture_hotkey', { hotkey: 'Alt+J' }],
+      ['get_hotkey_status', {}],
+      ['get_startup_error', {}],
+      ['show_main_window', {}],
+    ]);
+  });
+
+  it('returns the command result', async () => {
+    fakeShell('main', { get_status: () => ({ entryCount: 7, pendingOps: 2, sync: { state: 'localOnly' } }) });
+    await expect(api.getStatus()).resolves.toEqual({ entryCount: 7, pendingOps: 2, sync: { state: 'localOnly' } });
+  });
+
+  it('writes every invoke literally, so the shell test can parse the names', () => {
+    const names = [...apiSource.matchAll(/invoke(?:<[^>]*>)?\('([a-z_]+)'/g)].map((m) => m[1]);
+    expect(names.sort()).toEqual(
+      [
+        'cancel_capture', 'delete_entry', 'get_entry', 'get_hotkey_status', 'get_settings',
+        'get_startup_error', 'get_status', 'list_timeline', 'load_draft', 'refresh', 'save_capture',
+        'save_draft', 'search_entries', 'set_capture_hotkey', 'show_main_window', 'update_entry',
+      ].sort(),
+    );
+  });
+});
+
+describe('api.ts errors', () => {
+  it('turns an ApiError rejection into ApiFailure with its code', async () => {
+    fakeShell('main', {
+      save_capture: () => {
+        throw { code: 'too_large', message: 'capture exceeds 1 MiB' };
+      },
+    });
+    const err = await api.saveCapture('x', 'in_app').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(api.ApiFailure);
+    expect(err).toMatchObject({ code: 'too_large', message: 'capture exceeds 1 MiB' });
+  });
+
+  it('maps other rejections to code internal', async () => {
+    fakeShell('main', {
+      get_entry: () => {
+        throw 'boom';
+      },
+      delete_entry: () => {
+        throw { code: 'no_such_code', message: 'odd' };
+      },
+    });
+    await expect(api.getEntry('a')).rejects.toMatchObject({ code: 'internal', message: 'boom' });
+    const err = await api.deleteEntry('a').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(api.ApiFailure);
+    expect((err as api.ApiFailure).code).toBe('internal');
+  });
+});
+
+describe('api.ts events', () => {
+  it('delivers typed payloads and stops after unlisten', async () => {
+    const shell = fakeShell('main');
+    const ids = vi.fn();
+    const status = vi.fn();
+    const hotkey = vi.fn();
+    const shown = vi.fn();
+    const unlisten = await api.onEntriesChanged(ids);
+    await api.onStatusChanged(status);
+    await api.onHotkeyStatus(hotkey);
+    await api.onCaptureShown(shown);
+
+    await shell.emit('entries-changed', { type: 'entriesChanged', ids: ['a', 'b'] });
+    const s = { entryCount: 3, pendingOps: 1, sync: { state: 'localOnly' } };
+    await shell.emit('status-changed', { type: 'statusChanged', status: s });
+    const h = { hotkey: 'Alt+J', registered: false, error: 'taken' };
+    await shell.emit('hotkey-status', h);
+    await shell.emit('capture-shown', null);
+
+    expect(ids).toHaveBeenCalledWith(['a', 'b']);
+    expect(status).toHaveBeenCalledWith(s);
+    expect(hotkey).toHaveBeenCalledWith(h);
+    expect(shown).toHaveBeenCalledTimes(1);
+
+    unlisten();
+    await shell.emit('entries-changed', { type: 'entriesChanged', ids: ['c'] });
+    expect(ids).toHaveBeenCalledTimes(1);
+  });
+});

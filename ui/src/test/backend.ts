@@ -1,0 +1,71 @@
+// A fake Tauri shell for UI tests: mocked windows, commands answered by handlers (with defaults
+// for the commands every window calls on start), a log of calls, and mocked events.
+import { emit } from '@tauri-apps/api/event';
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import type { AppStatus, Entry, HotkeyStatus, TimelinePage } from '../lib/bindings';
+
+export type Handler = (args: Record<string, unknown>) => unknown;
+
+export interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+export const STATUS: AppStatus = { entryCount: 0, pendingOps: 0, sync: { state: 'localOnly' } };
+export const HOTKEY_OK: HotkeyStatus = { hotkey: 'Ctrl+Shift+Space', registered: true, error: null };
+
+const DEFAULTS: Record<string, Handler> = {
+  get_startup_error: () => null,
+  get_status: () => STATUS,
+  get_hotkey_status: () => HOTKEY_OK,
+  get_settings: () => ({ captureHotkey: 'Ctrl+Shift+Space' }),
+  list_timeline: (): TimelinePage => ({ entries: [], next: null }),
+  load_draft: () => null,
+  save_draft: () => null,
+};
+
+export function fakeShell(window: 'main' | 'capture', handlers: Record<string, Handler> = {}) {
+  const calls: Call[] = [];
+  mockWindows(window);
+  mockIPC(
+    (cmd, args) => {
+      const a = (args ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args: a });
+      const handler = handlers[cmd] ?? DEFAULTS[cmd];
+      if (!handler) throw { code: 'internal', message: `unmocked command ${cmd}` };
+      return handler(a);
+    },
+    { shouldMockEvents: true },
+  );
+  return {
+    calls,
+    callsOf: (cmd: string) => calls.filter((c) => c.cmd === cmd),
+    emit: (event: string, payload: unknown) => emit(event, payload),
+  };
+}
+
+let seq = 0;
+
+export function entry(partial: Partial<Entry> & { occurredAt: string; body: string }): Entry {
+  seq += 1;
+  return {
+    id: partial.id ?? `0190000${String(seq).padStart(5, '0')}`,
+    kind: 'note',
+    title: null,
+    createdAt: partial.occurredAt,
+    updatedAt: partial.occurredAt,
+    tags: [],
+    people: [],
+    ...partial,
+  };
+}
+
+/** An ISO timestamp for a local date and time. */
+export function localIso(y: number, month: number, d: number, h = 12, m = 0): string {
+  return new Date(y, month - 1, d, h, m).toISOString();
+}
+
+/** Lets pending promises and Svelte updates settle. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
+}
