@@ -270,3 +270,25 @@ describe('startup error', () => {
     expect(shell.callsOf('list_timeline')).toHaveLength(0);
   });
 });
+
+describe('new note box', () => {
+  it('does not save blank text, and keeps the text when saving fails', async () => {
+    const shell = await openApp({
+      save_capture: () => {
+        throw { code: 'too_large', message: 'over 1 MiB' };
+      },
+    });
+    const box = screen.getByTestId('new-note-input') as HTMLTextAreaElement;
+    await fireEvent.input(box, { target: { value: '   ' } });
+    await fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await settle();
+    expect(shell.callsOf('save_capture')).toHaveLength(0);
+
+    await fireEvent.input(box, { target: { value: 'huge' } });
+    await fireEvent.click(screen.getByTestId('new-note-save'));
+    await settle();
+    expect(shell.callsOf('save_capture')).toHaveLength(1);
+    expect(screen.getByTestId('new-note-error').textContent).toMatch(/1 MiB/);
+    expect(box.value).toBe('huge');
+  });
+});
