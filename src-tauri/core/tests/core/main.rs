@@ -1,0 +1,12 @@
+//! Integration tests of the core; modules mirror `src/`. Every test opens a fresh database in
+//! a temp dir through the real migrations.
+
+mod capture;
+mod common;
+mod error;
+mod events;
+mod journal;
+mod parse;
+mod settings;
+mod store;
+mod tray_view;

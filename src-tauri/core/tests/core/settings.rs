@@ -1,0 +1,51 @@
+use crate::common::fixture;
+use jotline_core::{CoreError, Settings};
+
+#[test]
+fn missing_file_gives_defaults_and_save_round_trips() {
+    let f = fixture();
+    assert_eq!(f.core.settings().unwrap(), Settings::default());
+    let s = Settings {
+        capture_hotkey: "Alt+J".into(),
+    };
+    f.core.save_settings(&s).unwrap();
+    assert_eq!(f.core.settings().unwrap(), s);
+    assert_eq!(f.reopen().settings().unwrap(), s);
+    let raw = std::fs::read_to_string(f.core.data_dir().join("settings.json")).unwrap();
+    assert!(raw.contains("\"captureHotkey\": \"Alt+J\""), "{raw}");
+}
+
+#[test]
+fn partial_file_fills_in_defaults() {
+    let f = fixture();
+    std::fs::write(f.core.data_dir().join("settings.json"), "{}").unwrap();
+    assert_eq!(f.core.settings().unwrap(), Settings::default());
+}
+
+#[test]
+fn malformed_file_is_reported_with_its_name_and_not_overwritten() {
+    let f = fixture();
+    let path = f.core.data_dir().join("settings.json");
+    std::fs::write(&path, "{ not json").unwrap();
+    let err = f.core.settings().unwrap_err();
+    assert!(
+        matches!(&err, CoreError::InvalidInput(m) if m.contains("settings.json")),
+        "{err:?}"
+    );
+    let api: jotline_core::ApiError = err.into();
+    assert!(api.message.contains(&path.display().to_string()));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ not json");
+}
+
+#[test]
+fn empty_hotkey_is_rejected() {
+    let f = fixture();
+    let err = f
+        .core
+        .save_settings(&Settings {
+            capture_hotkey: " ".into(),
+        })
+        .unwrap_err();
+    assert!(matches!(err, CoreError::InvalidInput(_)));
+    assert!(!f.core.data_dir().join("settings.json").exists());
+}

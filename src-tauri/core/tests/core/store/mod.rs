@@ -1,0 +1,5 @@
+mod entries;
+mod migrations;
+mod outbox;
+mod search;
+mod timeline;

@@ -1,0 +1,162 @@
+use crate::common::{fixture, t0};
+use chrono::Duration;
+use jotline_core::store::search::SearchQuery;
+use jotline_core::{EntryPatch, Surface};
+
+#[test]
+fn query_parsing_quotes_every_token_and_prefixes_the_last() {
+    let q = SearchQuery::parse("#Work meeting @Ana notes");
+    assert_eq!(q.tags, vec!["work"]);
+    assert_eq!(q.people, vec!["ana"]);
+    assert_eq!(q.fts.as_deref(), Some("\"meeting\" \"notes\"*"));
+    let q = SearchQuery::parse("say \"hi\" NEAR( -x");
+    assert_eq!(
+        q.fts.as_deref(),
+        Some("\"say\" \"\"\"hi\"\"\" \"NEAR(\" \"-x\"*")
+    );
+    assert!(SearchQuery::parse("  ( ) * - \" ").is_empty());
+}
+
+#[test]
+fn fts_special_characters_never_error() {
+    let f = fixture();
+    f.core
+        .capture_text(
+            "plain words about AND logic (really) - \"quoted\" x*y",
+            Surface::InApp,
+        )
+        .unwrap();
+    for q in [
+        "\"",
+        "*",
+        "(",
+        ")",
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "NEAR(",
+        "a AND",
+        "\"unterminated",
+        "x*",
+        "^start",
+        "col:umn",
+        "title:",
+        "{a b}",
+        "+",
+        "'",
+        "a\"b",
+        "#",
+        "@",
+        "# @",
+        "#(",
+        "-logic",
+        "NOT logic",
+        "logic OR",
+        "((((",
+        "\u{0}",
+        "ünïcödé",
+        "really)",
+        "AND OR NOT",
+    ] {
+        let r = f.core.search(q, 50);
+        assert!(r.is_ok(), "query {q:?} failed: {r:?}");
+    }
+    assert_eq!(
+        f.core.search("AND", 50).unwrap().len(),
+        1,
+        "AND is a plain word"
+    );
+    assert_eq!(f.core.search("\"quoted\"", 50).unwrap().len(), 1);
+    assert_eq!(f.core.search("(really)", 50).unwrap().len(), 1);
+}
+
+#[test]
+fn last_token_is_a_prefix_match_and_words_combine() {
+    let f = fixture();
+    f.core
+        .capture_text("Planning the meeting with the team", Surface::InApp)
+        .unwrap();
+    f.core.capture_text("Meetup later", Surface::InApp).unwrap();
+    assert_eq!(f.core.search("meet", 50).unwrap().len(), 2);
+    assert_eq!(f.core.search("meeting", 50).unwrap().len(), 1);
+    assert_eq!(f.core.search("team plan", 50).unwrap().len(), 1);
+    assert_eq!(f.core.search("nothing", 50).unwrap().len(), 0);
+    assert_eq!(f.core.search("", 50).unwrap().len(), 0);
+}
+
+#[test]
+fn title_is_searched_too_and_diacritics_fold() {
+    let f = fixture();
+    let id = f
+        .core
+        .capture_text("body", Surface::InApp)
+        .unwrap()
+        .entry
+        .id;
+    f.core
+        .update_entry(
+            id,
+            EntryPatch {
+                title: Some(Some("Café plans".into())),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(f.core.search("cafe", 50).unwrap().len(), 1);
+}
+
+#[test]
+fn tags_and_people_filter_and_combine_with_text() {
+    let f = fixture();
+    let a = f
+        .core
+        .capture_text("#work meeting with @ana", Surface::InApp)
+        .unwrap()
+        .entry;
+    f.clock.advance(Duration::seconds(1));
+    let b = f
+        .core
+        .capture_text("#work lunch with @bob", Surface::InApp)
+        .unwrap()
+        .entry;
+    f.clock.advance(Duration::seconds(1));
+    let c = f
+        .core
+        .capture_text("#home meeting", Surface::InApp)
+        .unwrap()
+        .entry;
+    let ids = |q: &str| {
+        f.core
+            .search(q, 50)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("#work"), vec![b.id, a.id]);
+    assert_eq!(ids("#WORK meeting"), vec![a.id]);
+    assert_eq!(ids("meeting"), vec![c.id, a.id]);
+    assert_eq!(ids("@bob"), vec![b.id]);
+    assert_eq!(ids("#work @bob"), vec![b.id]);
+    assert_eq!(ids("#home @bob"), Vec::<uuid::Uuid>::new());
+    assert_eq!(ids("#nope"), Vec::<uuid::Uuid>::new());
+}
+
+#[test]
+fn results_are_newest_by_occurred_at_and_limited() {
+    let f = fixture();
+    let items: Vec<_> = (0..30)
+        .map(|i| jotline_core::NewEntry {
+            kind: "note".into(),
+            title: None,
+            body: format!("common word {i}"),
+            occurred_at: t0() - Duration::days((i * 7) % 30),
+        })
+        .collect();
+    f.core.import_entries(&items).unwrap();
+    let r = f.core.search("common", 10).unwrap();
+    assert_eq!(r.len(), 10);
+    assert!(r.windows(2).all(|w| w[0].occurred_at >= w[1].occurred_at));
+    assert_eq!(r[0].occurred_at, t0());
+}
