@@ -166,6 +166,18 @@ describe('entry view', () => {
     expect(screen.getByTestId('timeline-entry').textContent).toContain('edited text');
   });
 
+  it('closes with Esc when there are no unsaved changes', async () => {
+    await openApp({ list_timeline: () => ({ entries: [e], next: null }) });
+    await fireEvent.click(within(screen.getByTestId('timeline-entry')).getByText('original text'));
+    const body = screen.getByTestId('entry-edit-body');
+    await fireEvent.input(body, { target: { value: 'unsaved' } });
+    await fireEvent.keyDown(body, { key: 'Escape' });
+    expect(screen.getByTestId('entry-view')).toBeTruthy();
+    await fireEvent.input(body, { target: { value: 'original text' } });
+    await fireEvent.keyDown(body, { key: 'Escape' });
+    expect(screen.queryByTestId('entry-view')).toBeNull();
+  });
+
   it('deletes only after the inline confirmation', async () => {
     const shell = await openApp({
       list_timeline: () => ({ entries: [e], next: null }),

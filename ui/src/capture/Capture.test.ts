@@ -91,6 +91,27 @@ describe('capture window', () => {
     expect(shell.callsOf('cancel_capture')).toHaveLength(1);
     expect(shell.callsOf('save_capture')).toHaveLength(0);
     expect(shell.callsOf('save_draft').at(-1)?.args).toEqual({ text: 'half a thought' });
+    // The draft reaches the shell before the window hides.
+    const order = shell.calls.map((c) => c.cmd);
+    expect(order.lastIndexOf('save_draft')).toBeLessThan(order.indexOf('cancel_capture'));
+  });
+
+  it('never writes a stale draft after the capture is saved', async () => {
+    vi.useFakeTimers();
+    const shell = fakeShell('capture', { save_capture: (a) => saved(String(a.text)) });
+    render(Capture);
+    await vi.advanceTimersByTimeAsync(10);
+    const input = screen.getByTestId('capture-input') as HTMLTextAreaElement;
+    await type(input, 'a');
+    await type(input, 'ab'); // a trailing draft write is now pending
+    await fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
+    await vi.advanceTimersByTimeAsync(2000);
+    const order = shell.calls.filter((c) => c.cmd === 'save_draft' || c.cmd === 'save_capture');
+    expect(order.map((c) => [c.cmd, c.args.text])).toEqual([
+      ['save_draft', 'a'],
+      ['save_capture', 'ab'],
+    ]);
+    expect(input.value).toBe('');
   });
 
   it('restores the draft on load', async () => {
