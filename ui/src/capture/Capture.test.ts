@@ -184,6 +184,16 @@ describe('capture window', () => {
     expect(screen.getByTestId('startup-error').textContent).toContain('The journal is locked by another process');
   });
 
+  it('warns when the note nears the 1 MiB limit', async () => {
+    const { input } = await openCapture();
+    await type(input, 'short');
+    expect(screen.queryByTestId('capture-size-warning')).toBeNull();
+    await type(input, 'x'.repeat(1000 * 1024));
+    expect(screen.getByTestId('capture-size-warning').textContent).toMatch(/nearing the limit/);
+    await type(input, 'x'.repeat(1024 * 1024 + 1));
+    expect(screen.getByTestId('capture-size-warning').textContent).toMatch(/too large/);
+  });
+
   it('links to the journal window', async () => {
     const { shell } = await openCapture({ show_main_window: () => null });
     await fireEvent.click(screen.getByTestId('open-journal'));
