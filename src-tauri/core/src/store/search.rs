@@ -61,6 +61,11 @@ fn push_unique(list: &mut Vec<String>, item: String) {
     }
 }
 
+/// Below this many matches a filter is "selective": results are gathered from it and sorted.
+/// Above it, the timeline index is walked newest-first and each row is tested, which stops
+/// after `limit` hits (cheap exactly when matches are plentiful).
+const SELECTIVE: i64 = 2_000;
+
 /// Live entries matching every part of `q`, newest first.
 pub(crate) fn search(
     conn: &Connection,
@@ -70,24 +75,81 @@ pub(crate) fn search(
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = format!("SELECT {SELECT_COLUMNS} FROM ");
-    let mut args: Vec<Value> = Vec::new();
-    if let Some(fts) = &q.fts {
-        // Driven by the FTS index: cost grows with the number of matches, not the journal.
-        sql.push_str(
-            "entries_fts f JOIN entries e ON e.seq = f.rowid
-             WHERE entries_fts MATCH ? AND e.deleted_at IS NULL",
-        );
-        args.push(Value::Text(fts.clone()));
-    } else {
-        sql.push_str("entries e WHERE e.deleted_at IS NULL");
-    }
+    // Bounded counts: at most SELECTIVE steps each.
+    let fts_count = match &q.fts {
+        Some(fts) => Some(bounded_count(
+            conn,
+            "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1",
+            fts,
+        )?),
+        None => None,
+    };
+    let mut filter_min = i64::MAX;
     for tag in &q.tags {
-        sql.push_str(" AND e.id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)");
-        args.push(Value::Text(tag.clone()));
+        filter_min = filter_min.min(bounded_count(
+            conn,
+            "SELECT 1 FROM entry_tags WHERE tag = ?1",
+            tag,
+        )?);
     }
     for person in &q.people {
-        sql.push_str(" AND e.id IN (SELECT entry_id FROM entry_people WHERE person = ?)");
+        filter_min = filter_min.min(bounded_count(
+            conn,
+            "SELECT 1 FROM entry_people WHERE person = ?1",
+            person,
+        )?);
+    }
+    if fts_count == Some(0) || filter_min == 0 {
+        return Ok(Vec::new());
+    }
+    let selective = match fts_count {
+        Some(n) => n < SELECTIVE,
+        None => filter_min < SELECTIVE,
+    };
+
+    let mut sql = format!("SELECT {SELECT_COLUMNS} FROM ");
+    let mut args: Vec<Value> = Vec::new();
+    let mut tags = q.tags.iter();
+    let mut people = q.people.iter();
+    if selective {
+        // Drive from the selective part (CROSS JOIN fixes the loop order), then sort.
+        if let Some(fts) = &q.fts {
+            sql.push_str(
+                "entries_fts f CROSS JOIN entries e ON e.seq = f.rowid
+                 WHERE entries_fts MATCH ? AND e.deleted_at IS NULL",
+            );
+            args.push(Value::Text(fts.clone()));
+        } else if let Some(tag) = tags.next() {
+            sql.push_str(
+                "entry_tags d CROSS JOIN entries e ON e.id = d.entry_id
+                 WHERE d.tag = ? AND e.deleted_at IS NULL",
+            );
+            args.push(Value::Text(tag.clone()));
+        } else if let Some(person) = people.next() {
+            sql.push_str(
+                "entry_people d CROSS JOIN entries e ON e.id = d.entry_id
+                 WHERE d.person = ? AND e.deleted_at IS NULL",
+            );
+            args.push(Value::Text(person.clone()));
+        }
+    } else {
+        // Walk the timeline newest-first; each row is tested against the filters.
+        sql.push_str("entries e INDEXED BY entries_timeline WHERE e.deleted_at IS NULL");
+        if let Some(fts) = &q.fts {
+            sql.push_str(" AND e.seq IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)");
+            args.push(Value::Text(fts.clone()));
+        }
+    }
+    for tag in tags {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag = ?)",
+        );
+        args.push(Value::Text(tag.clone()));
+    }
+    for person in people {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM entry_people p WHERE p.entry_id = e.id AND p.person = ?)",
+        );
         args.push(Value::Text(person.clone()));
     }
     sql.push_str(" ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?");
@@ -95,4 +157,12 @@ pub(crate) fn search(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), EntryRow::from_row)?;
     rows.collect()
+}
+
+/// Number of rows of `select` (one `?1` parameter), counting at most `SELECTIVE`.
+fn bounded_count(conn: &Connection, select: &str, arg: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(&format!(
+        "SELECT count(*) FROM ({select} LIMIT {SELECTIVE})"
+    ))?
+    .query_row([arg], |r| r.get(0))
 }

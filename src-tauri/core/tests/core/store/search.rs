@@ -160,3 +160,67 @@ fn results_are_newest_by_occurred_at_and_limited() {
     assert!(r.windows(2).all(|w| w[0].occurred_at >= w[1].occurred_at));
     assert_eq!(r[0].occurred_at, t0());
 }
+
+#[test]
+fn plentiful_matches_use_the_timeline_walk_and_agree_with_a_full_sort() {
+    let f = fixture();
+    // More matches than the "selective" threshold (2000), occurred_at out of insertion order.
+    let items: Vec<_> = (0..2_300)
+        .map(|i| jotline_core::NewEntry {
+            kind: "note".into(),
+            title: None,
+            body: match i % 3 {
+                0 => format!("common word #big @pat {i}"),
+                1 => format!("common word #big {i}"),
+                _ => format!("common #rare {i}"),
+            },
+            occurred_at: t0() - Duration::minutes((i * 7919) % 2_300),
+        })
+        .collect();
+    f.core.import_entries(&items).unwrap();
+    let deleted = f.core.search("common", 1).unwrap()[0].id;
+    f.core.delete_entry(deleted).unwrap();
+    // Expected order computed independently from the timeline.
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = f.core.timeline_page(cursor.as_ref(), 500).unwrap();
+        all.extend(page.entries);
+        match page.next {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(all.len(), 2_299);
+    let expect = |pred: &dyn Fn(&jotline_core::Entry) -> bool| {
+        all.iter()
+            .filter(|e| pred(e))
+            .take(50)
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+    };
+    let ids = |q: &str| {
+        f.core
+            .search(q, 50)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("common"), expect(&|_| true));
+    assert_eq!(ids("word"), expect(&|e| e.body.contains("word")));
+    assert_eq!(
+        ids("#big"),
+        expect(&|e| e.tags.contains(&"big".to_string()))
+    );
+    assert_eq!(
+        ids("common @pat"),
+        expect(&|e| e.people.contains(&"pat".to_string()))
+    );
+    assert_eq!(
+        ids("#rare common"),
+        expect(&|e| e.tags.contains(&"rare".to_string()))
+    );
+    assert_eq!(ids("2299"), expect(&|e| e.body.ends_with(" 2299")));
+    assert!(!ids("common").contains(&deleted));
+}
