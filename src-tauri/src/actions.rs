@@ -7,7 +7,6 @@ use jotline_core::types::Surface;
 use jotline_core::TrayAction;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-
 pub fn run_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     match action {
         TrayAction::QuickCapture => windows::show_capture(app),

@@ -102,7 +102,10 @@ fn setup(
     Ok(())
 }
 
-fn capture_and_report(journal: &Result<Core, jotline_core::types::StartupError>, text: &str) -> i32 {
+fn capture_and_report(
+    journal: &Result<Core, jotline_core::types::StartupError>,
+    text: &str,
+) -> i32 {
     let core = match journal {
         Ok(core) => core,
         Err(err) => {
@@ -140,11 +143,11 @@ fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent, has_tray: &Atom
                 }
             }
         }
-        RunEvent::ExitRequested { code: None, api, .. } => {
-            // Last window gone but no explicit Quit: stay in the tray.
-            if has_tray.load(Ordering::SeqCst) {
-                api.prevent_exit();
-            }
+        // Last window gone but no explicit Quit: stay in the tray.
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } if has_tray.load(Ordering::SeqCst) => {
+            api.prevent_exit();
         }
         _ => {}
     }

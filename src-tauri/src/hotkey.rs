@@ -31,7 +31,10 @@ pub fn validate(hotkey: &str) -> Result<String, ApiError> {
 /// Replaces whatever was registered with `hotkey` and reports the outcome.
 pub fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyStatus {
     let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() else {
-        return failed(hotkey, "global shortcuts are not available in this session".into());
+        return failed(
+            hotkey,
+            "global shortcuts are not available in this session".into(),
+        );
     };
     if let Err(err) = shortcuts.unregister_all() {
         tracing::warn!(%err, "could not release the previous hotkey");

@@ -31,7 +31,10 @@ impl AppState {
     }
 
     pub fn hotkey_status(&self) -> HotkeyStatus {
-        self.hotkey.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.hotkey
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn set_hotkey_status(&self, status: HotkeyStatus) {

@@ -57,7 +57,8 @@ impl Harness {
                 cmd: cmd.into(),
                 callback: CallbackFn(0),
                 error: CallbackFn(1),
-                url: "http://tauri.localhost".parse().unwrap(),
+                // The app's own origin on Linux (a remote origin would be refused by the ACL).
+                url: "tauri://localhost".parse().unwrap(),
                 body: InvokeBody::Json(args),
                 headers: Default::default(),
                 invoke_key: tauri::test::INVOKE_KEY.to_string(),
@@ -111,14 +112,20 @@ fn capture_then_read_edit_and_delete_through_commands() {
 fn bad_captures_are_errors_with_codes_and_save_nothing() {
     let h = harness();
     let empty = h
-        .invoke("save_capture", json!({ "text": "  \n ", "surface": "desktop_hotkey" }))
+        .invoke(
+            "save_capture",
+            json!({ "text": "  \n ", "surface": "desktop_hotkey" }),
+        )
         .unwrap_err();
     assert_eq!(empty["code"], json!("empty_capture"), "{empty}");
     assert!(empty["message"].as_str().unwrap().len() > 5);
 
     let huge = "a".repeat(jotline_core::MAX_CAPTURE_BYTES + 1);
     let too_large = h
-        .invoke("save_capture", json!({ "text": huge, "surface": "desktop_hotkey" }))
+        .invoke(
+            "save_capture",
+            json!({ "text": huge, "surface": "desktop_hotkey" }),
+        )
         .unwrap_err();
     assert_eq!(too_large["code"], json!("too_large"), "{too_large}");
 
@@ -137,8 +144,11 @@ fn draft_round_trips_and_a_hotkey_save_clears_it() {
         json!("half a thought")
     );
     // An in-app note must not eat the capture window's draft.
-    h.invoke("save_capture", json!({ "text": "other", "surface": "in_app" }))
-        .unwrap();
+    h.invoke(
+        "save_capture",
+        json!({ "text": "other", "surface": "in_app" }),
+    )
+    .unwrap();
     assert_eq!(
         h.invoke("load_draft", json!({})).unwrap(),
         json!("half a thought")

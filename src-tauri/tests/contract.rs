@@ -5,7 +5,9 @@ use jotline_shell::commands::COMMAND_NAMES;
 use std::path::PathBuf;
 
 fn repo_file(path: &str) -> String {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path);
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
@@ -40,22 +42,34 @@ fn api_ts_invokes_only_real_commands_and_covers_them_all() {
     let names = invoked_names(&repo_file("ui/src/lib/api.ts"));
     assert!(!names.is_empty(), "no invoke calls found in api.ts");
     for name in &names {
-        assert!(COMMAND_NAMES.contains(&name.as_str()), "api.ts invokes unknown command {name}");
+        assert!(
+            COMMAND_NAMES.contains(&name.as_str()),
+            "api.ts invokes unknown command {name}"
+        );
     }
     for name in COMMAND_NAMES {
-        assert!(names.iter().any(|n| n == name), "api.ts has no wrapper for {name}");
+        assert!(
+            names.iter().any(|n| n == name),
+            "api.ts has no wrapper for {name}"
+        );
     }
 }
 
 #[test]
 fn capabilities_grant_only_existing_commands_and_events() {
-    for file in ["src-tauri/capabilities/main.json", "src-tauri/capabilities/capture.json"] {
+    for file in [
+        "src-tauri/capabilities/main.json",
+        "src-tauri/capabilities/capture.json",
+    ] {
         let capability: serde_json::Value = serde_json::from_str(&repo_file(file)).unwrap();
         for permission in capability["permissions"].as_array().unwrap() {
             let permission = permission.as_str().unwrap();
             if let Some(command) = permission.strip_prefix("allow-") {
                 let command = command.replace('-', "_");
-                assert!(COMMAND_NAMES.contains(&command.as_str()), "{file}: {permission}");
+                assert!(
+                    COMMAND_NAMES.contains(&command.as_str()),
+                    "{file}: {permission}"
+                );
             } else {
                 assert!(
                     ["core:event:allow-listen", "core:event:allow-unlisten"].contains(&permission),
@@ -72,5 +86,8 @@ fn security_settings_hold() {
     assert_eq!(config["app"]["withGlobalTauri"], serde_json::json!(false));
     let csp = &config["app"]["security"]["csp"];
     assert_eq!(csp["default-src"], serde_json::json!("'self'"));
-    assert_eq!(csp["connect-src"], serde_json::json!("ipc: http://ipc.localhost"));
+    assert_eq!(
+        csp["connect-src"],
+        serde_json::json!("ipc: http://ipc.localhost")
+    );
 }

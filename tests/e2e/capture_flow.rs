@@ -10,9 +10,12 @@ const NOTE: &str = "Call the plumber about the boiler #home @sam";
 async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let artifacts = app::artifacts_dir();
-    let session =
-        AppSession::launch(&app::binary(), data.path(), &artifacts.join("capture-flow.log"))
-            .await?;
+    let session = AppSession::launch(
+        &app::binary(),
+        data.path(),
+        &artifacts.join("capture-flow.log"),
+    )
+    .await?;
 
     session.switch_to_page("index.html").await?;
     session.wait_for("[data-testid=status-bar]").await?;
@@ -22,21 +25,32 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
     assert_eq!(session.visibility().await?, "hidden");
     press_keys("ctrl+shift+space")?;
     session
-        .wait_until("the capture window is shown", "return document.visibilityState === 'visible'")
+        .wait_until(
+            "the capture window is shown",
+            "return document.visibilityState === 'visible'",
+        )
         .await?;
 
     let input = session.wait_for("[data-testid=capture-input]").await?;
     input.send_keys(NOTE).await?;
-    session.screenshot(artifacts.join("capture-window.png")).await?;
+    session
+        .screenshot(artifacts.join("capture-window.png"))
+        .await?;
     input
         .send_keys(&format!("{}{}", Key::Control, Key::Enter))
         .await?;
     session
-        .wait_until("the capture window hides after saving", "return document.visibilityState === 'hidden'")
+        .wait_until(
+            "the capture window hides after saving",
+            "return document.visibilityState === 'hidden'",
+        )
         .await?;
 
     // Committed before the window hid: the database has it now, as a hotkey capture.
-    assert_eq!(journal_db::entry_bodies(data.path())?, vec![NOTE.to_string()]);
+    assert_eq!(
+        journal_db::entry_bodies(data.path())?,
+        vec![NOTE.to_string()]
+    );
     assert_eq!(
         journal_db::capture_surfaces(data.path(), NOTE)?,
         vec!["desktop_hotkey".to_string()]
@@ -47,10 +61,18 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
         "return [...document.querySelectorAll('[data-testid=timeline-entry]')].some(e => e.textContent.includes({}))",
         serde_json::to_string(NOTE)?
     );
-    session.wait_until("the note shows in the timeline", &script).await?;
-    let status = session.wait_for("[data-testid=status-bar]").await?.text().await?;
+    session
+        .wait_until("the note shows in the timeline", &script)
+        .await?;
+    let status = session
+        .wait_for("[data-testid=status-bar]")
+        .await?
+        .text()
+        .await?;
     assert!(status.contains("1 entr"), "status bar: {status}");
-    session.screenshot(artifacts.join("main-window.png")).await?;
+    session
+        .screenshot(artifacts.join("main-window.png"))
+        .await?;
 
     session.close().await
 }
@@ -59,12 +81,19 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
 async fn oversized_capture_is_refused_and_kept_in_the_window() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let artifacts = app::artifacts_dir();
-    let session =
-        AppSession::launch(&app::binary(), data.path(), &artifacts.join("oversized.log")).await?;
+    let session = AppSession::launch(
+        &app::binary(),
+        data.path(),
+        &artifacts.join("oversized.log"),
+    )
+    .await?;
     session.switch_to_page("capture.html").await?;
     press_keys("ctrl+shift+space")?;
     session
-        .wait_until("the capture window is shown", "return document.visibilityState === 'visible'")
+        .wait_until(
+            "the capture window is shown",
+            "return document.visibilityState === 'visible'",
+        )
         .await?;
     let input = session.wait_for("[data-testid=capture-input]").await?;
 
@@ -82,15 +111,27 @@ async fn oversized_capture_is_refused_and_kept_in_the_window() -> anyhow::Result
     input
         .send_keys(&format!("{}{}", Key::Control, Key::Enter))
         .await?;
-    let error = session.wait_for("[data-testid=capture-error]").await?.text().await?;
-    assert!(error.to_lowercase().contains("mib") || error.to_lowercase().contains("large"), "{error}");
+    let error = session
+        .wait_for("[data-testid=capture-error]")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        error.to_lowercase().contains("mib") || error.to_lowercase().contains("large"),
+        "{error}"
+    );
     let kept = session
         .client
-        .execute("return document.querySelector('[data-testid=capture-input]').value.length", vec![])
+        .execute(
+            "return document.querySelector('[data-testid=capture-input]').value.length",
+            vec![],
+        )
         .await?;
     assert_eq!(kept.as_u64(), Some(1024 * 1024 + 10));
     assert_eq!(session.visibility().await?, "visible");
     assert!(journal_db::entry_bodies(data.path())?.is_empty());
-    session.screenshot(artifacts.join("capture-too-large.png")).await?;
+    session
+        .screenshot(artifacts.join("capture-too-large.png"))
+        .await?;
     session.close().await
 }

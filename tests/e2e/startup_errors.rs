@@ -14,11 +14,24 @@ async fn corrupt_database_shows_an_error_naming_the_file() -> anyhow::Result<()>
         AppSession::launch(&app::binary(), data.path(), &artifacts.join("corrupt.log")).await?;
 
     session.switch_to_page("index.html").await?;
-    let message = session.wait_for("[data-testid=startup-error]").await?.text().await?;
-    assert!(message.contains(&db.display().to_string()), "error screen: {message}");
-    session.screenshot(artifacts.join("startup-error.png")).await?;
+    let message = session
+        .wait_for("[data-testid=startup-error]")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        message.contains(&db.display().to_string()),
+        "error screen: {message}"
+    );
+    session
+        .screenshot(artifacts.join("startup-error.png"))
+        .await?;
     session.close().await?;
 
-    assert_eq!(std::fs::read(&db)?, garbage, "the database file was altered");
+    assert_eq!(
+        std::fs::read(&db)?,
+        garbage,
+        "the database file was altered"
+    );
     Ok(())
 }

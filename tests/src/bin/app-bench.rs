@@ -47,7 +47,10 @@ fn main() -> anyhow::Result<()> {
         anyhow::ensure!(paint.is_ok(), "the app never reported its first paint");
     }
     paints.sort_by(f64::total_cmp);
-    println!("METRIC app_first_paint_ms {:.0} ms", paints[paints.len() / 2]);
+    println!(
+        "METRIC app_first_paint_ms {:.0} ms",
+        paints[paints.len() / 2]
+    );
     println!("METRIC app_idle_rss_mb {:.1} MB", rss[0]);
     Ok(())
 }
