@@ -38,8 +38,10 @@ fn open(dir: &Path) -> Core {
     .expect("open core")
 }
 
-/// Raw cost of making 4 KiB durable in this directory.
-fn fsync_probe(dir: &Path) -> Vec<f64> {
+/// Capture commits and raw fsyncs (4 KiB write + `sync_all`) in the same directory,
+/// interleaved sample by sample so both see the same disk conditions.
+fn capture_and_fsync_probe(dir: &Path) -> (Vec<f64>, Vec<f64>) {
+    let core = open(&dir.join("capture"));
     let path = dir.join("fsync-probe.bin");
     let mut file = OpenOptions::new()
         .create(true)
@@ -48,28 +50,25 @@ fn fsync_probe(dir: &Path) -> Vec<f64> {
         .open(&path)
         .expect("probe file");
     let block = vec![0x5au8; 4096];
-    (0..FSYNC_SAMPLES)
-        .map(|_| {
+    let mut rng = Rng(7);
+    let mut captures = Vec::with_capacity(CAPTURES);
+    let mut fsyncs = Vec::with_capacity(FSYNC_SAMPLES);
+    for i in 0..CAPTURES.max(FSYNC_SAMPLES) {
+        if i < FSYNC_SAMPLES {
             let t = Instant::now();
             file.write_all(&block).expect("write");
             file.sync_all().expect("fsync");
-            ms(t.elapsed())
-        })
-        .collect()
-}
-
-fn capture_probe(dir: &Path) -> Vec<f64> {
-    let core = open(&dir.join("capture"));
-    let mut rng = Rng(7);
-    (0..CAPTURES)
-        .map(|_| {
+            fsyncs.push(ms(t.elapsed()));
+        }
+        if i < CAPTURES {
             let text = sentence(&mut rng, 12, 40);
             let t = Instant::now();
             core.capture_text(&text, Surface::DesktopHotkey)
                 .expect("capture");
-            ms(t.elapsed())
-        })
-        .collect()
+            captures.push(ms(t.elapsed()));
+        }
+    }
+    (captures, fsyncs)
 }
 
 /// xorshift64*: deterministic, dependency-free.
@@ -180,8 +179,7 @@ fn main() {
     let dir = tempfile::tempdir_in(&base).expect("temp dir");
     eprintln!("bench dir: {}", dir.path().display());
 
-    let mut fsync = fsync_probe(dir.path());
-    let mut capture = capture_probe(dir.path());
+    let (mut capture, mut fsync) = capture_and_fsync_probe(dir.path());
     let fsync_p50 = percentile(&mut fsync, 0.5);
     let capture_p50 = percentile(&mut capture, 0.5);
     metric("capture_commit_p50_ms", capture_p50, "ms");

@@ -224,3 +224,36 @@ fn plentiful_matches_use_the_timeline_walk_and_agree_with_a_full_sort() {
     assert_eq!(ids("2299"), expect(&|e| e.body.ends_with(" 2299")));
     assert!(!ids("common").contains(&deleted));
 }
+
+#[test]
+fn many_but_sparse_matches_agree_with_a_full_sort() {
+    let f = fixture();
+    // 2,100 matches spread over 10,500 entries (20%): plentiful but not dense.
+    let items: Vec<_> = (0..10_500)
+        .map(|i| jotline_core::NewEntry {
+            kind: "note".into(),
+            title: None,
+            body: if i % 5 == 0 {
+                format!("sparse {i}")
+            } else {
+                format!("filler {i}")
+            },
+            occurred_at: t0() - Duration::minutes((i * 7919) % 10_500),
+        })
+        .collect();
+    f.core.import_entries(&items).unwrap();
+    let got: Vec<_> = f.core.search("sparse", 50).unwrap();
+    assert_eq!(got.len(), 50);
+    assert!(got.iter().all(|e| e.body.starts_with("sparse")));
+    let mut expected: Vec<_> = items
+        .iter()
+        .filter(|e| e.body.starts_with("sparse"))
+        .map(|e| e.occurred_at)
+        .collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    expected.truncate(50);
+    assert_eq!(
+        got.iter().map(|e| e.occurred_at).collect::<Vec<_>>(),
+        expected
+    );
+}
