@@ -17,11 +17,11 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
     )
     .await?;
 
-    session.switch_to_page("index.html").await?;
+    session.switch_to_main().await?;
     session.wait_for("[data-testid=status-bar]").await?;
 
     // The capture window exists from start-up but is hidden until the hotkey.
-    session.switch_to_page("capture.html").await?;
+    session.switch_to_capture().await?;
     assert_eq!(session.visibility().await?, "hidden");
     press_keys("ctrl+shift+space")?;
     session
@@ -56,7 +56,7 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
         vec!["desktop_hotkey".to_string()]
     );
 
-    session.switch_to_page("index.html").await?;
+    session.switch_to_main().await?;
     let script = format!(
         "return [...document.querySelectorAll('[data-testid=timeline-entry]')].some(e => e.textContent.includes({}))",
         serde_json::to_string(NOTE)?
@@ -87,7 +87,7 @@ async fn oversized_capture_is_refused_and_kept_in_the_window() -> anyhow::Result
         &artifacts.join("oversized.log"),
     )
     .await?;
-    session.switch_to_page("capture.html").await?;
+    session.switch_to_capture().await?;
     press_keys("ctrl+shift+space")?;
     session
         .wait_until(

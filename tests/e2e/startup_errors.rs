@@ -13,7 +13,7 @@ async fn corrupt_database_shows_an_error_naming_the_file() -> anyhow::Result<()>
     let session =
         AppSession::launch(&app::binary(), data.path(), &artifacts.join("corrupt.log")).await?;
 
-    session.switch_to_page("index.html").await?;
+    session.switch_to_main().await?;
     let message = session
         .wait_for("[data-testid=startup-error]")
         .await?

@@ -57,8 +57,23 @@ impl AppSession {
         Ok(Self { client, driver })
     }
 
-    /// Switches to the window whose page is `page` (`index.html` or `capture.html`).
-    pub async fn switch_to_page(&self, page: &str) -> anyhow::Result<()> {
+    /// Switches to the journal window (served at `/`, i.e. index.html).
+    pub async fn switch_to_main(&self) -> anyhow::Result<()> {
+        self.switch_to_page(|path| path == "/" || path.ends_with("/index.html"), "main")
+            .await
+    }
+
+    /// Switches to the quick-capture window.
+    pub async fn switch_to_capture(&self) -> anyhow::Result<()> {
+        self.switch_to_page(|path| path.ends_with("/capture.html"), "capture")
+            .await
+    }
+
+    async fn switch_to_page(
+        &self,
+        is_page: impl Fn(&str) -> bool,
+        page: &str,
+    ) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             for handle in self.client.windows().await? {
@@ -67,13 +82,13 @@ impl AppSession {
                     .client
                     .execute("return window.location.pathname", vec![])
                     .await?;
-                if path.as_str().is_some_and(|p| p.ends_with(page)) {
+                if path.as_str().is_some_and(&is_page) {
                     return Ok(());
                 }
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        bail!("no window shows {page}")
+        bail!("no {page} window")
     }
 
     pub async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
@@ -106,6 +121,14 @@ impl AppSession {
     }
 
     pub async fn screenshot(&self, path: PathBuf) -> anyhow::Result<()> {
+        // Let the page paint what the DOM already holds before taking the picture.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await?;
         let png = self.client.screenshot().await?;
         std::fs::write(&path, png)?;
         eprintln!("screenshot: {}", path.display());
