@@ -40,15 +40,24 @@ pub fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyS
         tracing::warn!(%err, "could not release the previous hotkey");
     }
     match shortcuts.register(hotkey) {
-        Ok(()) => HotkeyStatus {
-            hotkey: hotkey.to_owned(),
-            registered: true,
-            error: None,
-        },
-        Err(err) => failed(
-            hotkey,
-            format!("{hotkey} could not be registered; another program may be using it ({err})"),
-        ),
+        Ok(()) => {
+            tracing::info!(hotkey, "capture hotkey registered");
+            HotkeyStatus {
+                hotkey: hotkey.to_owned(),
+                registered: true,
+                error: None,
+            }
+        }
+        Err(err) => failed(hotkey, registration_error(hotkey, &err.to_string())),
+    }
+}
+
+/// What the settings view says when registration fails.
+fn registration_error(hotkey: &str, cause: &str) -> String {
+    if cause.contains("already registered") {
+        format!("Another program is already using {hotkey}.")
+    } else {
+        format!("The desktop refused {hotkey} ({cause}).")
     }
 }
 
@@ -70,6 +79,18 @@ mod tests {
         assert_eq!(
             validate(" Ctrl+Shift+Space ").unwrap(),
             "Ctrl+Shift+Space".to_string()
+        );
+    }
+
+    #[test]
+    fn a_taken_hotkey_is_explained_without_internals() {
+        let message = registration_error(
+            "Ctrl+Shift+Space",
+            "HotKey already registered: HotKey { mods: Modifiers(CONTROL | SHIFT) }",
+        );
+        assert_eq!(
+            message,
+            "Another program is already using Ctrl+Shift+Space."
         );
     }
 

@@ -47,3 +47,24 @@ pub fn children(pid: u32) -> Vec<u32> {
     }
     out
 }
+
+/// The pid of the app process started with `JOTLINE_DATA_DIR=data_dir` (it is a grandchild
+/// of the test, started by WebKitWebDriver), found through /proc.
+pub fn app_pid(data_dir: &std::path::Path) -> Option<u32> {
+    let wanted = format!("JOTLINE_DATA_DIR={}", data_dir.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|proc_dir| {
+            let pid: u32 = proc_dir.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(proc_dir.path().join("exe")).ok()?;
+            if exe.file_name()? != "jotline" {
+                return None;
+            }
+            let environ = std::fs::read(proc_dir.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes())
+                .then_some(pid)
+        })
+}
