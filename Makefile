@@ -34,7 +34,7 @@ app: ui
 	cargo build -p jotline
 
 # The real app under a virtual X display and its own D-Bus session, driven by
-# tauri-driver + WebKitWebDriver. Screenshots land in $(CARGO_TARGET_DIR)/e2e-artifacts.
+# tauri-driver + WebKitWebDriver. Screenshots and logs land in target/e2e-artifacts.
 e2e: app
 	JOTLINE_APP_BIN=$(APP_BIN) xvfb-run -a -s "-screen 0 1280x800x24" \
 	  dbus-run-session -- cargo test -p jotline-tests --test e2e -- --test-threads=1 --nocapture

@@ -1,7 +1,7 @@
 //! The two windows, created from `tauri.conf.json` (`create: false`) so start-up decides
 //! which to show: the capture window always exists, hidden, so the hotkey only shows it.
 
-use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
 
 pub const MAIN: &str = "main";
 pub const CAPTURE: &str = "capture";
@@ -22,17 +22,9 @@ pub fn create_all<R: Runtime>(app: &AppHandle<R>, show_main: bool) -> tauri::Res
 }
 
 pub fn show_capture<R: Runtime>(app: &AppHandle<R>) {
-    let Some(window) = app.get_webview_window(CAPTURE) else {
-        tracing::warn!("capture window missing");
+    let Some(window) = reveal(app, CAPTURE) else {
         return;
     };
-    let shown = window
-        .show()
-        .and_then(|_| window.unminimize())
-        .and_then(|_| window.set_focus());
-    if let Err(err) = shown {
-        tracing::warn!(%err, "could not show the capture window");
-    }
     if let Err(err) = window.emit_to(CAPTURE, CAPTURE_SHOWN_EVENT, ()) {
         tracing::warn!(%err, "could not notify the capture window");
     }
@@ -47,15 +39,21 @@ pub fn hide_capture<R: Runtime>(app: &AppHandle<R>) {
 }
 
 pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
-    let Some(window) = app.get_webview_window(MAIN) else {
-        tracing::warn!("main window missing");
-        return;
+    reveal(app, MAIN);
+}
+
+/// Shows, un-minimises and focuses the window `label`; failures are logged, not fatal.
+fn reveal<R: Runtime>(app: &AppHandle<R>, label: &str) -> Option<WebviewWindow<R>> {
+    let Some(window) = app.get_webview_window(label) else {
+        tracing::warn!(label, "window missing");
+        return None;
     };
     let shown = window
         .show()
         .and_then(|_| window.unminimize())
         .and_then(|_| window.set_focus());
     if let Err(err) = shown {
-        tracing::warn!(%err, "could not show the main window");
+        tracing::warn!(%err, label, "could not show the window");
     }
+    Some(window)
 }

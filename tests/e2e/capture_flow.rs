@@ -2,7 +2,7 @@
 //! SQLite → visible in the journal timeline.
 
 use fantoccini::key::Key;
-use jotline_tests::{app, driver::press_keys, driver::AppSession, journal_db};
+use jotline_tests::{app, driver::AppSession, journal_db};
 
 const NOTE: &str = "Call the plumber about the boiler #home @sam";
 
@@ -23,13 +23,7 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
     // The capture window exists from start-up but is hidden until the hotkey.
     session.switch_to_capture().await?;
     assert_eq!(session.visibility().await?, "hidden");
-    press_keys("ctrl+shift+space")?;
-    session
-        .wait_until(
-            "the capture window is shown",
-            "return document.visibilityState === 'visible'",
-        )
-        .await?;
+    session.open_capture_with_hotkey().await?;
 
     let input = session.wait_for("[data-testid=capture-input]").await?;
     input.send_keys(NOTE).await?;
@@ -57,13 +51,7 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
     );
 
     session.switch_to_main().await?;
-    let script = format!(
-        "return [...document.querySelectorAll('[data-testid=timeline-entry]')].some(e => e.textContent.includes({}))",
-        serde_json::to_string(NOTE)?
-    );
-    session
-        .wait_until("the note shows in the timeline", &script)
-        .await?;
+    session.wait_for_timeline_text(NOTE).await?;
     let status = session
         .wait_for("[data-testid=status-bar]")
         .await?
@@ -87,14 +75,7 @@ async fn oversized_capture_is_refused_and_kept_in_the_window() -> anyhow::Result
         &artifacts.join("oversized.log"),
     )
     .await?;
-    session.switch_to_capture().await?;
-    press_keys("ctrl+shift+space")?;
-    session
-        .wait_until(
-            "the capture window is shown",
-            "return document.visibilityState === 'visible'",
-        )
-        .await?;
+    session.open_capture_with_hotkey().await?;
     let input = session.wait_for("[data-testid=capture-input]").await?;
 
     // Over 1 MiB, set directly (typing it would take minutes), then the real save keys.

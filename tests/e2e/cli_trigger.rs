@@ -24,13 +24,7 @@ async fn cli_capture_reaches_the_running_instance() -> anyhow::Result<()> {
         .status()?;
     assert!(status.success(), "forwarding process failed: {status}");
 
-    let script = format!(
-        "return [...document.querySelectorAll('[data-testid=timeline-entry]')].some(e => e.textContent.includes({}))",
-        serde_json::to_string(text)?
-    );
-    session
-        .wait_until("the CLI note shows in the timeline", &script)
-        .await?;
+    session.wait_for_timeline_text(text).await?;
     assert_eq!(
         journal_db::capture_surfaces(data.path(), text)?,
         vec!["cli".to_string()]

@@ -1,7 +1,7 @@
 //! A crash while typing loses at most a second: the draft is on disk, and the next opening
 //! of the capture window after a restart shows it.
 
-use jotline_tests::{app, driver::press_keys, driver::AppSession, process::app_pid};
+use jotline_tests::{app, driver::AppSession, process::app_pid};
 use std::time::Duration;
 
 const TYPED: &str = "An idea that must survive a crash";
@@ -12,14 +12,7 @@ async fn draft_survives_kill_9_and_is_restored() -> anyhow::Result<()> {
     let artifacts = app::artifacts_dir();
     let session =
         AppSession::launch(&app::binary(), data.path(), &artifacts.join("draft-1.log")).await?;
-    session.switch_to_capture().await?;
-    press_keys("ctrl+shift+space")?;
-    session
-        .wait_until(
-            "the capture window is shown",
-            "return document.visibilityState === 'visible'",
-        )
-        .await?;
+    session.open_capture_with_hotkey().await?;
     session
         .wait_for("[data-testid=capture-input]")
         .await?
@@ -36,14 +29,7 @@ async fn draft_survives_kill_9_and_is_restored() -> anyhow::Result<()> {
 
     let session =
         AppSession::launch(&app::binary(), data.path(), &artifacts.join("draft-2.log")).await?;
-    session.switch_to_capture().await?;
-    press_keys("ctrl+shift+space")?;
-    session
-        .wait_until(
-            "the capture window is shown",
-            "return document.visibilityState === 'visible'",
-        )
-        .await?;
+    session.open_capture_with_hotkey().await?;
     let script = format!(
         "return document.querySelector('[data-testid=capture-input]').value === {}",
         serde_json::to_string(TYPED)?

@@ -17,9 +17,10 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
-/// Screenshots and logs of end-to-end runs, kept after the run.
+/// Screenshots and logs of end-to-end runs, kept after the run in the clone's `target/`
+/// (whatever `CARGO_TARGET_DIR` is), where a person looking at a run finds them.
 pub fn artifacts_dir() -> PathBuf {
-    let dir = target_dir().join("e2e-artifacts");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
     std::fs::create_dir_all(&dir).expect("create e2e artifacts dir");
     dir
 }

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The default capture hotkey, as xdotool spells it.
+pub const CAPTURE_HOTKEY: &str = "ctrl+shift+space";
+
 pub struct AppSession {
     pub client: Client,
     driver: Child,
@@ -89,6 +92,29 @@ impl AppSession {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         bail!("no {page} window")
+    }
+
+    /// Presses the capture hotkey on the X display and waits until the capture window is
+    /// on screen; leaves the session switched to it.
+    pub async fn open_capture_with_hotkey(&self) -> anyhow::Result<()> {
+        self.switch_to_capture().await?;
+        press_keys(CAPTURE_HOTKEY)?;
+        self.wait_until(
+            "the capture window is shown",
+            "return document.visibilityState === 'visible'",
+        )
+        .await
+    }
+
+    /// Waits until an entry of the timeline in the current window contains `text`.
+    pub async fn wait_for_timeline_text(&self, text: &str) -> anyhow::Result<()> {
+        let script = format!(
+            "return [...document.querySelectorAll('[data-testid=timeline-entry]')]\
+             .some(e => e.textContent.includes({}))",
+            serde_json::to_string(text)?
+        );
+        self.wait_until("the note shows in the timeline", &script)
+            .await
     }
 
     pub async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {

@@ -9,23 +9,25 @@ pub fn free_port() -> u16 {
         .expect("no free local port")
 }
 
-/// Resident memory (MiB) of `pid` and all its descendants, from /proc.
-pub fn tree_rss_mb(pid: u32) -> f64 {
+/// Memory (MiB) of `pid` and all its descendants, from /proc/<pid>/smaps_rollup:
+/// `field` is `Rss` (counts shared libraries once per process) or `Pss` (shares them out).
+pub fn tree_memory_mb(pid: u32, field: &str) -> f64 {
     let mut total_kb = 0u64;
     let mut stack = vec![pid];
     while let Some(p) = stack.pop() {
-        total_kb += rss_kb(p);
+        total_kb += rollup_kb(p, field);
         stack.extend(children(p));
     }
     total_kb as f64 / 1024.0
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
+fn rollup_kb(pid: u32, field: &str) -> u64 {
+    let prefix = format!("{field}:");
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(&prefix))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
         })
