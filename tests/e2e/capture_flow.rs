@@ -26,6 +26,12 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
     session.open_capture_with_hotkey().await?;
 
     let input = session.wait_for("[data-testid=capture-input]").await?;
+    session
+        .wait_until(
+            "the editor has the focus, ready to type",
+            "return document.activeElement?.dataset?.testid === 'capture-input'",
+        )
+        .await?;
     input.send_keys(NOTE).await?;
     session
         .screenshot(artifacts.join("capture-window.png"))

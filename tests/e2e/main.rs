@@ -4,4 +4,5 @@ mod capture_flow;
 mod cli_trigger;
 mod draft_recovery;
 mod hotkey_conflict;
+mod hotkey_setting;
 mod startup_errors;

@@ -1,0 +1,52 @@
+//! The capture hotkey is changed in Settings, takes effect at once, and is persisted.
+
+use jotline_tests::{app, driver::press_keys, driver::AppSession};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changed_hotkey_opens_the_capture_window_and_is_persisted() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let artifacts = app::artifacts_dir();
+    let session = AppSession::launch(
+        &app::binary(),
+        data.path(),
+        &artifacts.join("hotkey-setting.log"),
+    )
+    .await?;
+    session.switch_to_main().await?;
+    session
+        .wait_for("[data-testid=open-settings]")
+        .await?
+        .click()
+        .await?;
+    let input = session.wait_for("[data-testid=hotkey-input]").await?;
+    input.clear().await?;
+    input.send_keys("Ctrl+Alt+J").await?;
+    session
+        .wait_for("[data-testid=hotkey-save]")
+        .await?
+        .click()
+        .await?;
+    let status = session
+        .wait_for("[data-testid=hotkey-status]")
+        .await?
+        .text()
+        .await?;
+    assert!(status.contains("Ctrl+Alt+J"), "hotkey status: {status}");
+
+    let settings = std::fs::read_to_string(data.path().join("settings.json"))?;
+    assert!(settings.contains("Ctrl+Alt+J"), "settings.json: {settings}");
+
+    // The old combination no longer opens the window; the new one does.
+    session.switch_to_capture().await?;
+    press_keys("ctrl+shift+space")?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(session.visibility().await?, "hidden");
+    press_keys("ctrl+alt+j")?;
+    session
+        .wait_until(
+            "the new hotkey shows the capture window",
+            "return document.visibilityState === 'visible'",
+        )
+        .await?;
+    session.close().await
+}
