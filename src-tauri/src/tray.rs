@@ -13,8 +13,13 @@ use tauri::{AppHandle, Manager, Runtime};
 /// The installed tray icon, if the desktop has a tray.
 pub struct Tray<R: Runtime>(Mutex<Option<TrayIcon<R>>>);
 
+/// Installs the tray icon; returns whether the user can actually see it.
 pub fn install<R: Runtime>(app: &AppHandle<R>, status: &AppStatus) -> bool {
     app.manage(Tray::<R>(Mutex::new(None)));
+    if !host_available() {
+        tracing::warn!("no tray host on this desktop; the app runs without a tray icon");
+        return false;
+    }
     match build(app, &tray_view(status)) {
         Ok(icon) => {
             if let Some(tray) = app.try_state::<Tray<R>>() {
@@ -47,6 +52,23 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &AppStatus) {
     if let Err(err) = applied {
         tracing::warn!(%err, "could not update the tray");
     }
+}
+
+/// On Linux the tray is a StatusNotifierItem: without a watcher on the session bus the
+/// icon would be created but never shown.
+#[cfg(target_os = "linux")]
+fn host_available() -> bool {
+    let has_watcher = || -> zbus::Result<bool> {
+        let bus = zbus::blocking::Connection::session()?;
+        let dbus = zbus::blocking::fdo::DBusProxy::new(&bus)?;
+        Ok(dbus.name_has_owner("org.kde.StatusNotifierWatcher".try_into()?)?)
+    };
+    has_watcher().unwrap_or(false)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn host_available() -> bool {
+    true
 }
 
 fn build<R: Runtime>(app: &AppHandle<R>, view: &TrayView) -> tauri::Result<TrayIcon<R>> {
