@@ -5,4 +5,5 @@
 pub mod app;
 pub mod driver;
 pub mod journal_db;
+pub mod pg;
 pub mod process;

@@ -1,0 +1,43 @@
+-- A stand-in for the small part of Supabase that migrations/server relies on, for tests on a
+-- plain PostgreSQL 15. Supabase provides all of this itself: never apply this file there.
+-- Applied as superuser, before migrations/server/*.sql.
+
+-- API roles (PostgREST switches to one per request) and the login role it connects as.
+create role anon nologin noinherit;
+create role authenticated nologin noinherit;
+create role service_role nologin noinherit bypassrls;
+create role authenticator login noinherit;
+grant anon, authenticated, service_role to authenticator;
+
+create schema auth;
+grant usage on schema auth to anon, authenticated, service_role;
+
+create table auth.users (
+    id                 uuid primary key,
+    email              text unique,
+    encrypted_password text,
+    created_at         timestamptz default now(),
+    updated_at         timestamptz default now()
+);
+
+create table auth.refresh_tokens (
+    id         bigserial primary key,
+    token      text unique not null,
+    user_id    uuid not null references auth.users on delete cascade,
+    session_id uuid not null,
+    revoked    boolean not null default false,
+    parent     text,
+    created_at timestamptz default now(),
+    updated_at timestamptz default now()
+);
+
+-- The caller's user id and role from the JWT claims PostgREST puts in `request.jwt.claims`.
+create function auth.uid() returns uuid language sql stable as $$
+    select nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', '')::uuid
+$$;
+
+create function auth.role() returns text language sql stable as $$
+    select nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role', '')
+$$;
+
+grant usage on schema public to anon, authenticated, service_role;
