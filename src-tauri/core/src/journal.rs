@@ -83,17 +83,17 @@ impl Core {
         self.inner.events.subscribe()
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back on drop).
         self.inner.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         to_ms(self.inner.clock.now())
     }
 
     /// Publishes `EntriesChanged` then `StatusChanged` after a committed write.
-    fn entries_changed(&self, ids: Vec<Uuid>) {
+    pub(crate) fn entries_changed(&self, ids: Vec<Uuid>) {
         self.inner.events.publish(CoreEvent::EntriesChanged { ids });
         match self.status() {
             Ok(status) => self

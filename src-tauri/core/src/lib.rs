@@ -1,5 +1,6 @@
 //! Jotline's engine. No UI dependency: the Tauri shell only wires it.
 
+pub mod auth;
 pub mod capture;
 pub mod clock;
 mod edit;
@@ -10,6 +11,7 @@ mod journal;
 pub mod parse;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod tray_view;
 pub mod types;
 

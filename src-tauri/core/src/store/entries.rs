@@ -190,3 +190,86 @@ pub(crate) fn count_live(conn: &Connection) -> rusqlite::Result<u64> {
         .query_row([], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
+
+/// An entry with its sync state, whether live or tombstoned.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SyncedEntry {
+    pub row: EntryRow,
+    pub deleted_at: Option<i64>,
+    pub server_version: Option<i64>,
+}
+
+pub(crate) fn get_for_sync(conn: &Connection, id: &str) -> rusqlite::Result<Option<SyncedEntry>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SELECT_COLUMNS}, e.deleted_at, e.server_version FROM entries e WHERE e.id = ?1"
+    ))?
+    .query_row([id], |r| {
+        Ok(SyncedEntry {
+            row: EntryRow::from_row(r)?,
+            deleted_at: r.get(7)?,
+            server_version: r.get(8)?,
+        })
+    })
+    .optional()
+}
+
+/// Inserts a row pulled from the server (tags/people derived unless it is a tombstone).
+pub(crate) fn insert_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Result<()> {
+    let r = &e.row;
+    conn.prepare_cached(
+        "INSERT INTO entries (id, kind, title, body, occurred_at, created_at, updated_at,
+                              deleted_at, server_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        r.id.to_string(),
+        r.kind,
+        r.title,
+        r.body,
+        r.occurred_at,
+        r.created_at,
+        r.updated_at,
+        e.deleted_at,
+        e.server_version
+    ])?;
+    if e.deleted_at.is_none() {
+        write_mentions(conn, &r.id.to_string(), &r.mentions())?;
+    }
+    Ok(())
+}
+
+/// Overwrites every column with a merged pulled row; keeps tags/people in step.
+pub(crate) fn write_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Result<()> {
+    let r = &e.row;
+    let id = r.id.to_string();
+    conn.prepare_cached(
+        "UPDATE entries SET kind = ?2, title = ?3, body = ?4, occurred_at = ?5, created_at = ?6,
+             updated_at = ?7, deleted_at = ?8, server_version = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        r.kind,
+        r.title,
+        r.body,
+        r.occurred_at,
+        r.created_at,
+        r.updated_at,
+        e.deleted_at,
+        e.server_version
+    ])?;
+    if e.deleted_at.is_none() {
+        write_mentions(conn, &id, &r.mentions())
+    } else {
+        clear_mentions(conn, &id)
+    }
+}
+
+/// Records the server version alone (the row's content already matched).
+pub(crate) fn set_server_version(conn: &Connection, id: &str, v: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE entries SET server_version = max(coalesce(server_version, 0), ?2) WHERE id = ?1",
+    )?
+    .execute(params![id, v])?;
+    Ok(())
+}

@@ -5,10 +5,16 @@ use rusqlite::Transaction;
 use std::path::Path;
 
 /// `(version, sql)`; version N is `migrations/local/000N_*.sql`. Only ever append.
-pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../../../migrations/local/0001_init.sql"),
-)];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../../migrations/local/0001_init.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../../migrations/local/0002_sync.sql"),
+    ),
+];
 
 /// The schema version this build understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

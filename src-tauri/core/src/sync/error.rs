@@ -1,0 +1,53 @@
+//! Why a sync step failed, classified for the engine's retry policy.
+
+use super::protocol::MalformedBody;
+use crate::error::CoreError;
+
+#[derive(thiserror::Error, Debug)]
+pub enum SyncError {
+    /// 401: the access token is missing, bad or expired. Refresh once, then retry.
+    #[error("not authorized (401): {0}")]
+    Unauthorized(String),
+    /// Another 4xx: the request itself is refused; retrying it unchanged will not help.
+    #[error("request rejected ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    /// 5xx: the backend failed; retry with backoff.
+    #[error("server error ({status}): {message}")]
+    Server { status: u16, message: String },
+    /// No connection could be made (offline, DNS, refused, TLS).
+    #[error("network error: {0}")]
+    Network(String),
+    /// Connected, but no answer in time (the backend is unreachable or overloaded).
+    #[error("request timed out")]
+    Timeout,
+    /// A 2xx body that is not the protocol's JSON, or a row the client cannot apply.
+    #[error("{0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Store(#[from] CoreError),
+}
+
+impl SyncError {
+    /// Worth retrying later with the same data (network, timeout, 5xx, malformed answer).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            SyncError::Server { .. }
+                | SyncError::Network(_)
+                | SyncError::Timeout
+                | SyncError::Malformed(_)
+        )
+    }
+}
+
+impl From<MalformedBody> for SyncError {
+    fn from(e: MalformedBody) -> Self {
+        SyncError::Malformed(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for SyncError {
+    fn from(e: rusqlite::Error) -> Self {
+        SyncError::Store(CoreError::Storage(e))
+    }
+}

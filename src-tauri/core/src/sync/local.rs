@@ -1,0 +1,157 @@
+//! The sync client's view of the local database, as methods on [`Core`]: each one short
+//! transaction on the core's connection, publishing `EntriesChanged` after a pull that
+//! changed entries.
+
+use super::error::SyncError;
+use super::protocol::{PullRequest, PullResponse, PushRequest, PushResponse};
+use super::pull::{self, PullApplied};
+use super::push::{self, PushOutcome};
+use crate::store::outbox::{self, DeadLetter};
+use crate::store::{sync_meta, to_ms};
+use crate::Core;
+use chrono::{DateTime, Utc};
+use rusqlite::TransactionBehavior;
+use uuid::Uuid;
+
+/// Ops per push request.
+pub const PUSH_BATCH: u32 = 500;
+/// Rows per pull page.
+pub const PULL_PAGE: u32 = 500;
+
+/// When this device last pulled and pushed successfully.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LastSync {
+    pub pull: Option<DateTime<Utc>>,
+    pub push: Option<DateTime<Utc>>,
+}
+
+impl Core {
+    /// This installation's id (sent as `client_id`).
+    pub fn sync_client_id(&self) -> Result<String, SyncError> {
+        sync_meta::client_id(&self.conn())?
+            .ok_or_else(|| SyncError::Malformed("sync_meta has no client id".into()))
+    }
+
+    /// The next push batch (current values of the changed fields), or `None` when the outbox
+    /// is empty or waiting for its retry time (unless `ignore_backoff`, e.g. "Sync now").
+    pub fn sync_push_request(
+        &self,
+        limit: u32,
+        ignore_backoff: bool,
+    ) -> Result<Option<PushRequest>, SyncError> {
+        let now = self.now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let req = push::build_request(&tx, now, limit.clamp(1, PUSH_BATCH), ignore_backoff)?;
+        tx.commit()?;
+        Ok(req)
+    }
+
+    /// Applies the server's answer to `sent` in one transaction.
+    pub fn sync_apply_push(
+        &self,
+        sent: &PushRequest,
+        resp: &PushResponse,
+    ) -> Result<PushOutcome, SyncError> {
+        let now = self.now_ms();
+        let outcome = {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let outcome = push::apply_response(&tx, sent, resp, now)?;
+            tx.commit()?;
+            outcome
+        };
+        tracing::info!(
+            acknowledged = outcome.acknowledged.len(),
+            rejected = outcome.rejected.len(),
+            missing = outcome.missing.len(),
+            "push applied"
+        );
+        Ok(outcome)
+    }
+
+    /// Counts a failed push request against every op of `sent`; returns the ops that went
+    /// dead (after [`outbox::MAX_ATTEMPTS`] failures).
+    pub fn sync_push_failed(
+        &self,
+        sent: &PushRequest,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<i64>, SyncError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let dead = push::record_failure(&tx, sent, error, retry_at.map(to_ms))?;
+        tx.commit()?;
+        Ok(dead)
+    }
+
+    /// The next pull request from the stored cursor.
+    pub fn sync_pull_request(&self, page_size: u32) -> Result<PullRequest, SyncError> {
+        Ok(PullRequest {
+            cursor: sync_meta::cursor(&self.conn())?,
+            page_size: page_size.clamp(1, PULL_PAGE),
+        })
+    }
+
+    /// Applies one pulled page and its cursor in one transaction; nothing changes on error.
+    pub fn sync_apply_pull(&self, page: &PullResponse) -> Result<PullApplied, SyncError> {
+        let now = self.now_ms();
+        let applied = {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let applied = pull::apply_page(&tx, page, now)?;
+            tx.commit()?;
+            applied
+        };
+        if !applied.changed_entries.is_empty() {
+            self.entries_changed(applied.changed_entries.clone());
+        }
+        Ok(applied)
+    }
+
+    /// The stored pull cursor (`None`: from the beginning).
+    pub fn sync_cursor(&self) -> Result<Option<String>, SyncError> {
+        Ok(sync_meta::cursor(&self.conn())?)
+    }
+
+    /// Forgets the pull cursor: the next pull starts from scratch and reconciles (rows are
+    /// upserted; nothing local is deleted).
+    pub fn sync_reset_cursor(&self) -> Result<(), SyncError> {
+        sync_meta::reset_cursor(&self.conn())?;
+        Ok(())
+    }
+
+    /// Records the signed-in user; returns true when it differs from the last one (the
+    /// cursor was reset).
+    pub fn sync_set_user(&self, user_id: Uuid) -> Result<bool, SyncError> {
+        Ok(sync_meta::set_user_id(&self.conn(), &user_id.to_string())?)
+    }
+
+    /// Times of the last successful pull and push.
+    pub fn sync_last_times(&self) -> Result<LastSync, SyncError> {
+        let (pull, push) = sync_meta::last_sync_times(&self.conn())?;
+        Ok(LastSync {
+            pull: pull.map(crate::store::from_ms),
+            push: push.map(crate::store::from_ms),
+        })
+    }
+
+    /// Dead-lettered ops with their reasons.
+    pub fn sync_dead_letters(&self) -> Result<Vec<DeadLetter>, SyncError> {
+        Ok(outbox::dead_letters(&self.conn())?)
+    }
+
+    /// Queues a dead op again under a new op_seq; `None` if there is no such dead op.
+    pub fn sync_retry_dead(&self, op_seq: i64) -> Result<Option<i64>, SyncError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq = outbox::requeue_dead(&tx, op_seq)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Drops a dead op for good; false if there is no such dead op.
+    pub fn sync_discard_dead(&self, op_seq: i64) -> Result<bool, SyncError> {
+        Ok(outbox::discard_dead(&self.conn(), op_seq)?)
+    }
+}

@@ -1,0 +1,20 @@
+//! The client side of sync: protocol types, the HTTP client, backoff, and applying pushes
+//! and pulls to the local database (see `migrations/server/README.md`, the contract).
+
+pub mod backoff;
+mod error;
+pub mod http;
+mod local;
+pub mod protocol;
+mod pull;
+mod push;
+mod round;
+mod rows;
+
+pub use backoff::Backoff;
+pub use error::SyncError;
+pub use http::SyncClient;
+pub use local::{LastSync, PULL_PAGE, PUSH_BATCH};
+pub use pull::PullApplied;
+pub use push::PushOutcome;
+pub use round::RoundReport;

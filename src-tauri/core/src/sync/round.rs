@@ -1,0 +1,95 @@
+//! One sync round: push the whole due outbox, then pull every page.
+
+use super::error::SyncError;
+use super::http::SyncClient;
+use super::local::{PULL_PAGE, PUSH_BATCH};
+use crate::auth::Session;
+use crate::Core;
+use std::collections::BTreeSet;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// What a successful round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    /// Ops the server acknowledged (applied or duplicate).
+    pub pushed: usize,
+    /// Ops the server rejected for good (now dead letters).
+    pub rejected: usize,
+    /// Pages pulled.
+    pub pages: usize,
+    /// Distinct entries changed by the pull ("N entries updated from the cloud").
+    pub entries_updated: Vec<Uuid>,
+    /// The server asked for a full resync and the round pulled from scratch.
+    pub resynced: bool,
+}
+
+impl Core {
+    /// Pushes every due batch, then pulls until `has_more` is false.
+    ///
+    /// A failed push request counts one attempt against each of its ops and sets their retry
+    /// time to now + `retry_delay` (not for 401: the caller refreshes the token and calls
+    /// again). A pull error leaves rows and cursor as they were.
+    #[tracing::instrument(skip_all)]
+    pub async fn sync_round(
+        &self,
+        client: &SyncClient,
+        session: &Session,
+        retry_delay: Duration,
+        ignore_backoff: bool,
+    ) -> Result<RoundReport, SyncError> {
+        let mut report = RoundReport::default();
+        while let Some(req) = self.sync_push_request(PUSH_BATCH, ignore_backoff)? {
+            match client.push(session, &req).await {
+                Ok(resp) => {
+                    let outcome = self.sync_apply_push(&req, &resp)?;
+                    report.pushed += outcome.acknowledged.len();
+                    report.rejected += outcome.rejected.len();
+                    if outcome.acknowledged.is_empty() && outcome.rejected.is_empty() {
+                        // The server answered but settled nothing: try again later.
+                        break;
+                    }
+                }
+                Err(e @ SyncError::Unauthorized(_)) => return Err(e),
+                Err(e) => {
+                    let retry_at = chrono::Duration::from_std(retry_delay)
+                        .ok()
+                        .map(|d| crate::store::from_ms(self.now_ms()) + d);
+                    let dead = self.sync_push_failed(&req, &e.to_string(), retry_at)?;
+                    if !dead.is_empty() {
+                        tracing::warn!(count = dead.len(), "ops dead-lettered after retries");
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let mut changed = BTreeSet::new();
+        loop {
+            let req = self.sync_pull_request(PULL_PAGE)?;
+            let page = client.pull(session, &req).await?;
+            let applied = self.sync_apply_pull(&page)?;
+            report.pages += 1;
+            if applied.must_resync {
+                if report.resynced {
+                    return Err(SyncError::Malformed(
+                        "server asked for a resync twice in one round".into(),
+                    ));
+                }
+                tracing::info!("server asked for a full resync");
+                report.resynced = true;
+                continue;
+            }
+            changed.extend(applied.changed_entries);
+            if !page.has_more {
+                break;
+            }
+            if page.next_cursor == req.cursor {
+                return Err(SyncError::Malformed(
+                    "sync_pull said has_more but the cursor did not advance".into(),
+                ));
+            }
+        }
+        report.entries_updated = changed.into_iter().collect();
+        Ok(report)
+    }
+}
