@@ -79,7 +79,11 @@ fn apply_entry(conn: &Connection, row: &RemoteRow<'_>) -> Result<Option<Uuid>, S
     match &local {
         None => entries::insert_remote(conn, &merged)?,
         Some(l) if l.row != merged.row || l.deleted_at != merged.deleted_at => {
-            entries::write_remote(conn, &merged)?
+            entries::write_remote(conn, &merged)?;
+            if l.deleted_at.is_some() {
+                // Fields changed on a row that stays deleted: nothing the user can see.
+                return Ok(None);
+            }
         }
         Some(l) => {
             if l.server_version != merged.server_version {

@@ -1,6 +1,7 @@
 //! Integration tests of the core; modules mirror `src/`. Every test opens a fresh database in
 //! a temp dir through the real migrations.
 
+mod auth;
 mod capture;
 mod common;
 mod error;
@@ -9,4 +10,5 @@ mod journal;
 mod parse;
 mod settings;
 mod store;
+mod sync;
 mod tray_view;

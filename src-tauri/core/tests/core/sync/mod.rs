@@ -1,0 +1,7 @@
+mod backoff;
+mod http;
+mod protocol;
+mod pull;
+mod push;
+mod round;
+pub mod stub;
