@@ -43,7 +43,11 @@ impl Server {
     }
 
     /// A superuser query returning one i64 (counts, versions).
-    pub async fn scalar(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> i64 {
+    pub async fn scalar(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
         self.admin
             .query_one(sql, params)
             .await
@@ -53,7 +57,12 @@ impl Server {
 }
 
 /// `sync_push` as `user`, committed. Err is the database error message.
-pub async fn push(api: &mut Client, user: Uuid, client_id: Uuid, ops: &Value) -> Result<Value, String> {
+pub async fn push(
+    api: &mut Client,
+    user: Uuid,
+    client_id: Uuid,
+    ops: &Value,
+) -> Result<Value, String> {
     let tx = pg::as_user(api, user).await.map_err(|e| e.to_string())?;
     let row = tx
         .query_one("select public.sync_push($1, $2)", &[&client_id, ops])
@@ -64,7 +73,12 @@ pub async fn push(api: &mut Client, user: Uuid, client_id: Uuid, ops: &Value) ->
 }
 
 /// `sync_pull` as `user`.
-pub async fn pull(api: &mut Client, user: Uuid, cursor: Option<&str>, page_size: i32) -> Result<Value, String> {
+pub async fn pull(
+    api: &mut Client,
+    user: Uuid,
+    cursor: Option<&str>,
+    page_size: i32,
+) -> Result<Value, String> {
     let tx = pg::as_user(api, user).await.map_err(|e| e.to_string())?;
     let row = tx
         .query_one("select public.sync_pull($1, $2)", &[&cursor, &page_size])
@@ -75,7 +89,11 @@ pub async fn pull(api: &mut Client, user: Uuid, cursor: Option<&str>, page_size:
 }
 
 /// Pulls every page from `cursor` on; returns the changes and the final cursor.
-pub async fn pull_all(api: &mut Client, user: Uuid, mut cursor: Option<String>) -> (Vec<Value>, Option<String>) {
+pub async fn pull_all(
+    api: &mut Client,
+    user: Uuid,
+    mut cursor: Option<String>,
+) -> (Vec<Value>, Option<String>) {
     let mut changes = Vec::new();
     loop {
         let page = pull(api, user, cursor.as_deref(), 500).await.expect("pull");
@@ -121,7 +139,11 @@ pub fn statuses(result: &Value) -> Vec<String> {
 }
 
 /// The pulled row of `id` (the last change for it), if any.
-pub fn row_of<'a>(changes: &'a [Value], id: Uuid) -> Option<&'a Value> {
+pub fn row_of(changes: &[Value], id: Uuid) -> Option<&Value> {
     let id = id.to_string();
-    changes.iter().rev().find(|c| c["row"]["id"] == json!(id)).map(|c| &c["row"])
+    changes
+        .iter()
+        .rev()
+        .find(|c| c["row"]["id"] == json!(id))
+        .map(|c| &c["row"])
 }

@@ -16,10 +16,15 @@ async fn retried_batch_is_all_duplicate_and_changes_nothing() {
     let batch = json!([
         new_entry(1, e1, "one"),
         new_entry(2, e2, "two"),
-        upsert(3, "captures", c1, json!({
-            "created_at": "2026-11-22T10:00:00.000Z", "surface": "cli", "text": "two",
-            "context": {"app": "terminal"}, "entry_id": e2
-        })),
+        upsert(
+            3,
+            "captures",
+            c1,
+            json!({
+                "created_at": "2026-11-22T10:00:00.000Z", "surface": "cli", "text": "two",
+                "context": {"app": "terminal"}, "entry_id": e2
+            })
+        ),
         upsert(4, "entries", e1, json!({"title": "First"})),
     ]);
     let first = push(&mut api, u, client, &batch).await.unwrap();
@@ -37,14 +42,26 @@ async fn retried_batch_is_all_duplicate_and_changes_nothing() {
     assert_eq!(again["last_op_seq"], json!(4));
     assert_eq!(again["version"], json!(1));
     assert_eq!(s.scalar(snapshot, &[]).await, before);
-    assert_eq!(s.scalar("select version from sync_state", &[]).await, state_before);
+    assert_eq!(
+        s.scalar("select version from sync_state", &[]).await,
+        state_before
+    );
     assert_eq!(s.scalar("select count(*) from dead_letters", &[]).await, 0);
 
     // A retry that also carries a new op: the old ones are skipped, the new one applies.
     let mut more = batch.as_array().unwrap().clone();
     more.push(upsert(6, "entries", e2, json!({"body": "two, edited"})));
     let third = push(&mut api, u, client, &json!(more)).await.unwrap();
-    assert_eq!(statuses(&third), ["duplicate", "duplicate", "duplicate", "duplicate", "applied"]);
+    assert_eq!(
+        statuses(&third),
+        [
+            "duplicate",
+            "duplicate",
+            "duplicate",
+            "duplicate",
+            "applied"
+        ]
+    );
     assert_eq!(third["last_op_seq"], json!(6));
     assert_eq!(third["version"], json!(2));
     let (changes, _) = pull_all(&mut api, u, None).await;
@@ -57,9 +74,14 @@ async fn retried_batch_is_all_duplicate_and_changes_nothing() {
     assert_eq!(capture["entry_id"], json!(e2.to_string()));
 
     // Another client of the same user has its own op_seq series.
-    let other = push(&mut api, u, Uuid::now_v7(), &json!([upsert(1, "entries", e1, json!({"kind": "task"}))]))
-        .await
-        .unwrap();
+    let other = push(
+        &mut api,
+        u,
+        Uuid::now_v7(),
+        &json!([upsert(1, "entries", e1, json!({"kind": "task"}))]),
+    )
+    .await
+    .unwrap();
     assert_eq!(statuses(&other), ["applied"]);
 }
 
@@ -72,9 +94,14 @@ async fn rejected_ops_are_dead_lettered_and_the_batch_goes_on() {
     let other = s.user("other@example.com").await;
     let mut api = s.api().await;
     let theirs = Uuid::now_v7();
-    push(&mut api, other, Uuid::now_v7(), &json!([new_entry(1, theirs, "not yours")]))
-        .await
-        .unwrap();
+    push(
+        &mut api,
+        other,
+        Uuid::now_v7(),
+        &json!([new_entry(1, theirs, "not yours")]),
+    )
+    .await
+    .unwrap();
 
     let client = Uuid::now_v7();
     let (ok1, ok2, e) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
@@ -88,15 +115,22 @@ async fn rejected_ops_are_dead_lettered_and_the_batch_goes_on() {
         delete(6, "entries", theirs),
         new_entry(7, e, &big),
         upsert(8, "entries", ok1, json!({"user_id": other})),
-        upsert(9, "captures", e, json!({"created_at": "2026-11-22T10:00:00Z", "surface": "fax"})),
+        upsert(
+            9,
+            "captures",
+            e,
+            json!({"created_at": "2026-11-22T10:00:00Z", "surface": "fax"})
+        ),
         upsert(10, "entries", e, json!({"body": "no times"})),
         new_entry(12, ok2, "also fine"),
     ]);
     let r = push(&mut api, u, client, &batch).await.unwrap();
     assert_eq!(
         statuses(&r),
-        ["applied", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected",
-         "rejected", "rejected", "rejected", "applied"],
+        [
+            "applied", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected",
+            "rejected", "rejected", "rejected", "applied"
+        ],
         "{r}"
     );
     assert_eq!(r["last_op_seq"], json!(12));
@@ -124,7 +158,10 @@ async fn rejected_ops_are_dead_lettered_and_the_batch_goes_on() {
     // The dead letters hold the ops as sent and the same reasons; the user can read them.
     let tx = jotline_tests::pg::as_user(&mut api, u).await.unwrap();
     let rows = tx
-        .query("select op_seq, op, reason, client_id from dead_letters order by op_seq", &[])
+        .query(
+            "select op_seq, op, reason, client_id from dead_letters order by op_seq",
+            &[],
+        )
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -134,29 +171,62 @@ async fn rejected_ops_are_dead_lettered_and_the_batch_goes_on() {
     assert_eq!(rows[0].get::<_, String>(2), reasons[0]);
     assert_eq!(rows[0].get::<_, Uuid>(3), client);
 
-    assert_eq!(s.scalar("select last_op_seq from sync_clients where client_id = $1", &[&client]).await, 12);
+    assert_eq!(
+        s.scalar(
+            "select last_op_seq from sync_clients where client_id = $1",
+            &[&client]
+        )
+        .await,
+        12
+    );
     // The other user's row is untouched; ours were applied, nothing of the rejected ones leaked.
     let (theirs_now, _) = pull_all(&mut api, other, None).await;
-    assert_eq!(row_of(&theirs_now, theirs).unwrap()["body"], json!("not yours"));
-    assert_eq!(row_of(&theirs_now, theirs).unwrap()["deleted_at"], json!(null));
+    assert_eq!(
+        row_of(&theirs_now, theirs).unwrap()["body"],
+        json!("not yours")
+    );
+    assert_eq!(
+        row_of(&theirs_now, theirs).unwrap()["deleted_at"],
+        json!(null)
+    );
     let (mine, _) = pull_all(&mut api, u, None).await;
-    let ids: Vec<&str> = mine.iter().map(|c| c["row"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = mine
+        .iter()
+        .map(|c| c["row"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&ok1.to_string().as_str()) && ids.contains(&ok2.to_string().as_str()));
-    assert_eq!(row_of(&mine, ok1).unwrap()["occurred_at"], json!("2026-11-22T10:00:00.000Z"));
+    assert_eq!(
+        row_of(&mine, ok1).unwrap()["occurred_at"],
+        json!("2026-11-22T10:00:00.000Z")
+    );
 
     // A rejected op is not retried either: sending it again is a duplicate.
     let again = push(&mut api, u, client, &json!([batch[1]])).await.unwrap();
     assert_eq!(statuses(&again), ["duplicate"]);
 
     // A batch the server cannot even number is refused whole (a 4xx for the client).
-    let err = push(&mut api, u, client, &json!([{"table": "entries"}])).await.unwrap_err();
-    assert!(err.contains("op_seq"), "{err}");
-    let err = push(&mut api, u, client, &json!([new_entry(20, ok1, "a"), new_entry(19, ok2, "b")]))
+    let err = push(&mut api, u, client, &json!([{"table": "entries"}]))
         .await
         .unwrap_err();
+    assert!(err.contains("op_seq"), "{err}");
+    let err = push(
+        &mut api,
+        u,
+        client,
+        &json!([new_entry(20, ok1, "a"), new_entry(19, ok2, "b")]),
+    )
+    .await
+    .unwrap_err();
     assert!(err.contains("ascending"), "{err}");
-    assert_eq!(s.scalar("select last_op_seq from sync_clients where client_id = $1", &[&client]).await, 12);
+    assert_eq!(
+        s.scalar(
+            "select last_op_seq from sync_clients where client_id = $1",
+            &[&client]
+        )
+        .await,
+        12
+    );
 }
 
 /// Two clients change different fields of one entry: both changes survive. The same field:
@@ -168,17 +238,39 @@ async fn field_level_last_writer_wins() {
     let mut api = s.api().await;
     let (laptop, phone) = (Uuid::now_v7(), Uuid::now_v7());
     let e = Uuid::now_v7();
-    push(&mut api, u, laptop, &json!([new_entry(1, e, "original")])).await.unwrap();
+    push(&mut api, u, laptop, &json!([new_entry(1, e, "original")]))
+        .await
+        .unwrap();
 
     // Both edited offline from the same state; each pushes only what it changed.
-    push(&mut api, u, phone, &json!([upsert(1, "entries", e, json!({
-        "title": "From the phone", "updated_at": "2026-11-22T11:00:00.000Z"
-    }))]))
+    push(
+        &mut api,
+        u,
+        phone,
+        &json!([upsert(
+            1,
+            "entries",
+            e,
+            json!({
+                "title": "From the phone", "updated_at": "2026-11-22T11:00:00.000Z"
+            })
+        )]),
+    )
     .await
     .unwrap();
-    push(&mut api, u, laptop, &json!([upsert(2, "entries", e, json!({
-        "body": "edited on the laptop", "updated_at": "2026-11-22T11:05:00.000Z"
-    }))]))
+    push(
+        &mut api,
+        u,
+        laptop,
+        &json!([upsert(
+            2,
+            "entries",
+            e,
+            json!({
+                "body": "edited on the laptop", "updated_at": "2026-11-22T11:05:00.000Z"
+            })
+        )]),
+    )
     .await
     .unwrap();
     let (changes, cursor) = pull_all(&mut api, u, None).await;
@@ -189,12 +281,22 @@ async fn field_level_last_writer_wins() {
     assert_eq!(row["updated_at"], json!("2026-11-22T11:05:00.000Z"));
 
     // Same field: arrival order decides.
-    push(&mut api, u, laptop, &json!([upsert(3, "entries", e, json!({"body": "laptop says"}))]))
-        .await
-        .unwrap();
-    push(&mut api, u, phone, &json!([upsert(2, "entries", e, json!({"body": "phone says"}))]))
-        .await
-        .unwrap();
+    push(
+        &mut api,
+        u,
+        laptop,
+        &json!([upsert(3, "entries", e, json!({"body": "laptop says"}))]),
+    )
+    .await
+    .unwrap();
+    push(
+        &mut api,
+        u,
+        phone,
+        &json!([upsert(2, "entries", e, json!({"body": "phone says"}))]),
+    )
+    .await
+    .unwrap();
     let (changes, _) = pull_all(&mut api, u, cursor).await;
     assert_eq!(changes.len(), 1, "one row changed since the cursor");
     let row = row_of(&changes, e).unwrap();
@@ -202,9 +304,14 @@ async fn field_level_last_writer_wins() {
     assert_eq!(row["title"], json!("From the phone"));
 
     // Explicit null clears a nullable field; other fields stay.
-    push(&mut api, u, phone, &json!([upsert(3, "entries", e, json!({"title": null}))]))
-        .await
-        .unwrap();
+    push(
+        &mut api,
+        u,
+        phone,
+        &json!([upsert(3, "entries", e, json!({"title": null}))]),
+    )
+    .await
+    .unwrap();
     let (changes, _) = pull_all(&mut api, u, None).await;
     let row = row_of(&changes, e).unwrap();
     assert_eq!(row["title"], json!(null));
@@ -219,25 +326,50 @@ async fn delete_wins_over_a_later_update() {
     let mut api = s.api().await;
     let (laptop, phone) = (Uuid::now_v7(), Uuid::now_v7());
     let (e, c) = (Uuid::now_v7(), Uuid::now_v7());
-    push(&mut api, u, laptop, &json!([
-        new_entry(1, e, "to be deleted"),
-        upsert(2, "captures", c, json!({"created_at": "2026-11-22T10:00:00.000Z", "surface": "in_app", "text": "t"})),
-    ]))
+    push(
+        &mut api,
+        u,
+        laptop,
+        &json!([
+            new_entry(1, e, "to be deleted"),
+            upsert(
+                2,
+                "captures",
+                c,
+                json!({"created_at": "2026-11-22T10:00:00.000Z", "surface": "in_app", "text": "t"})
+            ),
+        ]),
+    )
     .await
     .unwrap();
     let (_, cursor) = pull_all(&mut api, u, None).await;
 
-    let del = push(&mut api, u, laptop, &json!([delete(3, "entries", e), delete(4, "captures", c)]))
-        .await
-        .unwrap();
+    let del = push(
+        &mut api,
+        u,
+        laptop,
+        &json!([delete(3, "entries", e), delete(4, "captures", c)]),
+    )
+    .await
+    .unwrap();
     assert_eq!(statuses(&del), ["applied", "applied"]);
     let tomb_version = del["version"].as_i64().unwrap();
 
     // The phone had not seen the delete and edits the entry afterwards.
-    let late = push(&mut api, u, phone, &json!([
-        upsert(1, "entries", e, json!({"body": "edited after the delete", "title": "T"})),
-        upsert(2, "captures", c, json!({"parse_status": "ready"})),
-    ]))
+    let late = push(
+        &mut api,
+        u,
+        phone,
+        &json!([
+            upsert(
+                1,
+                "entries",
+                e,
+                json!({"body": "edited after the delete", "title": "T"})
+            ),
+            upsert(2, "captures", c, json!({"parse_status": "ready"})),
+        ]),
+    )
     .await
     .unwrap();
     assert_eq!(statuses(&late), ["applied", "applied"], "{late}");
@@ -248,15 +380,24 @@ async fn delete_wins_over_a_later_update() {
     assert_eq!(row["deleted_at"], json!("2026-11-23T08:00:00.000Z"));
     assert_eq!(row["body"], json!("to be deleted"));
     assert_eq!(row["title"], json!(null));
-    assert_eq!(row["version"], json!(tomb_version), "the ignored update does not bump the row");
+    assert_eq!(
+        row["version"],
+        json!(tomb_version),
+        "the ignored update does not bump the row"
+    );
     let cap = row_of(&changes, c).unwrap();
     assert_eq!(cap["deleted_at"], json!("2026-11-23T08:00:00.000Z"));
     assert_eq!(cap["parse_status"], json!("pending"));
 
     // Deleting a row the server never had (created and deleted before a push) is a no-op.
-    let ghost = push(&mut api, u, laptop, &json!([delete(5, "entries", Uuid::now_v7())]))
-        .await
-        .unwrap();
+    let ghost = push(
+        &mut api,
+        u,
+        laptop,
+        &json!([delete(5, "entries", Uuid::now_v7())]),
+    )
+    .await
+    .unwrap();
     assert_eq!(statuses(&ghost), ["applied"]);
     assert_eq!(s.scalar("select count(*) from entries", &[]).await, 1);
 }

@@ -287,10 +287,9 @@ fn pg_bin_dir() -> anyhow::Result<PathBuf> {
         })
         .collect();
     versions.sort();
-    versions
-        .pop()
-        .map(|(_, bin)| bin)
-        .context("PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql or set JOTLINE_PG_BIN")
+    versions.pop().map(|(_, bin)| bin).context(
+        "PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql or set JOTLINE_PG_BIN",
+    )
 }
 
 fn is_root() -> anyhow::Result<bool> {
