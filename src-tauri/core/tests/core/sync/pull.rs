@@ -28,8 +28,11 @@ fn page(changes: Vec<(&str, Value)>, cursor: &str, has_more: bool) -> PullRespon
     }
 }
 
+/// (id, body, title, deleted_at)
+type EntryCols = (String, String, Option<String>, Option<i64>);
+
 /// Every user-visible column of every entry, plus tags and the FTS index size.
-fn snapshot(f: &Fixture) -> (Vec<(String, String, Option<String>, Option<i64>)>, i64, i64) {
+fn snapshot(f: &Fixture) -> (Vec<EntryCols>, i64, i64) {
     let db = f.db();
     let rows = db
         .prepare("SELECT id, body, title, deleted_at FROM entries ORDER BY id")

@@ -25,7 +25,9 @@ fn response(results: &[(i64, OpStatus, Option<&str>)]) -> PushResponse {
 }
 
 /// (op_seq, attempts, dead, last_error, next_attempt_at)
-fn bookkeeping(f: &Fixture) -> Vec<(i64, i64, bool, Option<String>, Option<i64>)> {
+type Bookkeeping = (i64, i64, bool, Option<String>, Option<i64>);
+
+fn bookkeeping(f: &Fixture) -> Vec<Bookkeeping> {
     let db = f.db();
     let mut stmt = db
         .prepare(
