@@ -3,6 +3,7 @@
 //! screenshots, and reading the app's database directly.
 
 pub mod app;
+pub mod backend;
 pub mod driver;
 pub mod journal_db;
 pub mod pg;
