@@ -9,7 +9,7 @@
 -- Why the fields of an upsert are unacceptable, or null when they are fine. Pure validation:
 -- which fields a table accepts, their JSON types, enums, size limit and RFC 3339 times.
 create function jotline_private.sync_field_error(tbl text, fields jsonb)
-returns text language plpgsql immutable set search_path = '' as $$
+returns text language plpgsql stable set search_path = '' as $$
 declare
     k   text;
     val jsonb;
