@@ -1,5 +1,5 @@
 mod backoff;
-mod http;
+pub mod http;
 mod protocol;
 mod pull;
 mod push;
