@@ -111,8 +111,14 @@ async fn dropped_request_status_and_broken_bodies() {
         .send()
         .await;
     assert!(timed_out.is_err_and(|e| e.is_timeout()));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(entry_ids(&api.pull_all(token).await).len(), 3);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while entry_ids(&api.pull_all(token).await).len() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delayed push never landed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // Faults only hit matching paths and only N times.
     proxy.inject(PUSH, Fault::Status(503), 2);

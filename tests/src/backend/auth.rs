@@ -8,8 +8,6 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -23,33 +21,8 @@ use uuid::Uuid;
 
 use super::caller::{bearer, require_api_key};
 use super::errors::AuthError;
+use super::password::{hash_password, password_matches};
 use super::AppState;
-
-/// Argon2id with deliberately tiny costs (256 KiB, one pass): this backend only ever holds
-/// throwaway test users on a small CI machine, and tests sign up many users; the real cost
-/// parameters would only make the suite slower without protecting anything.
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(256, 1, 1, None).expect("valid argon2 parameters");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-fn hash_password(password: &str) -> Result<String, AuthError> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AuthError::internal(format!("hashing the password: {e}")))
-}
-
-fn password_matches(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
 
 fn new_refresh_token() -> String {
     rand::thread_rng()

@@ -128,6 +128,7 @@ impl RestError {
             "42501" if anon => StatusCode::UNAUTHORIZED,
             "42501" => StatusCode::FORBIDDEN,
             "23503" | "23505" => StatusCode::CONFLICT,
+            c if c.starts_with("28") => StatusCode::FORBIDDEN,
             "42883" | "42P01" => StatusCode::NOT_FOUND,
             "P0001" => StatusCode::BAD_REQUEST,
             "25006" => StatusCode::METHOD_NOT_ALLOWED,

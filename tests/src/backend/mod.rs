@@ -13,6 +13,7 @@ mod caller;
 mod db;
 pub mod errors;
 pub mod jwt;
+mod password;
 pub mod proxy;
 mod rest;
 mod storage;
