@@ -158,3 +158,37 @@ pub enum CoreEvent {
     /// Counts or sync state changed.
     StatusChanged { status: AppStatus },
 }
+
+/// Where the background sync engine stands (tray, status bar, sync details).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncPhase {
+    /// No session: sign in to sync.
+    SignedOut,
+    Idle,
+    Pushing,
+    Pulling,
+    /// Waiting to retry after a failure (`SyncStatus.retryAt`).
+    Backoff,
+    /// No network connection could be made.
+    Offline,
+    /// The network is up but the backend does not answer in time.
+    Limited,
+    /// The last round failed for another reason (`SyncStatus.lastError`); retrying.
+    Error,
+}
+
+/// The sync engine's status, published after every change of phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub phase: SyncPhase,
+    /// End of the last round that completed.
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last round failed (never contains tokens or note text).
+    pub last_error: Option<String>,
+    /// When the engine retries on its own (in `backoff`, `offline`, `limited`, `error`).
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Entries the last round changed from the cloud ("N entries updated").
+    pub entries_updated: u32,
+}

@@ -29,7 +29,9 @@ fn bindings() -> String {
         ErrorCode,
         ApiError,
         StartupError,
-        CoreEvent
+        CoreEvent,
+        SyncPhase,
+        SyncStatus
     );
     out
 }

@@ -55,3 +55,23 @@ export type StartupError = { code: ErrorCode, message: string,
 path: string, };
 
 export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "type": "statusChanged", status: AppStatus, };
+
+export type SyncPhase = "signedOut" | "idle" | "pushing" | "pulling" | "backoff" | "offline" | "limited" | "error";
+
+export type SyncStatus = { phase: SyncPhase, 
+/**
+ * End of the last round that completed.
+ */
+lastSyncedAt: string | null, 
+/**
+ * Why the last round failed (never contains tokens or note text).
+ */
+lastError: string | null, 
+/**
+ * When the engine retries on its own (in `backoff`, `offline`, `limited`, `error`).
+ */
+retryAt: string | null, 
+/**
+ * Entries the last round changed from the cloud ("N entries updated").
+ */
+entriesUpdated: number, };

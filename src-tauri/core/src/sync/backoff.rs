@@ -24,11 +24,7 @@ impl Backoff {
 
     /// Seeded from the wall clock (the app; tests pass a fixed seed to `new`).
     pub fn from_time() -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x5eed);
-        Self::new(nanos)
+        Self::new(time_seed())
     }
 
     pub fn with_limits(base: Duration, cap: Duration, seed: u64) -> Self {
@@ -62,6 +58,14 @@ impl Backoff {
     pub fn reset(&mut self) {
         self.attempt = 0;
     }
+}
+
+/// A seed that differs between runs and devices (the clock's nanoseconds).
+pub fn time_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0x5eed)
 }
 
 /// A tiny, good-enough PRNG (SplitMix64) so the core needs no `rand`.

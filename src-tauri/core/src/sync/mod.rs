@@ -2,6 +2,7 @@
 //! and pulls to the local database (see `migrations/server/README.md`, the contract).
 
 pub mod backoff;
+mod engine;
 mod error;
 pub mod http;
 mod local;
@@ -12,6 +13,7 @@ mod round;
 mod rows;
 
 pub use backoff::Backoff;
+pub use engine::{EngineConfig, SyncEngine, Trigger};
 pub use error::SyncError;
 pub use http::SyncClient;
 pub use local::{LastSync, PULL_PAGE, PUSH_BATCH};

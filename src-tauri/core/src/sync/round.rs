@@ -39,6 +39,21 @@ impl Core {
         ignore_backoff: bool,
     ) -> Result<RoundReport, SyncError> {
         let mut report = RoundReport::default();
+        self.sync_push_all(client, session, retry_delay, ignore_backoff, &mut report)
+            .await?;
+        self.sync_pull_all(client, session, &mut report).await?;
+        Ok(report)
+    }
+
+    /// The push half of [`Core::sync_round`].
+    pub async fn sync_push_all(
+        &self,
+        client: &SyncClient,
+        session: &Session,
+        retry_delay: Duration,
+        ignore_backoff: bool,
+        report: &mut RoundReport,
+    ) -> Result<(), SyncError> {
         while let Some(req) = self.sync_push_request(PUSH_BATCH, ignore_backoff)? {
             match client.push(session, &req).await {
                 Ok(resp) => {
@@ -63,23 +78,37 @@ impl Core {
                 }
             }
         }
-        let mut changed = BTreeSet::new();
+        Ok(())
+    }
+
+    /// The pull half of [`Core::sync_round`]: every page, restarting once from scratch on
+    /// `must_resync`. Adds the changed entries to `report.entries_updated` (deduplicated).
+    pub async fn sync_pull_all(
+        &self,
+        client: &SyncClient,
+        session: &Session,
+        report: &mut RoundReport,
+    ) -> Result<(), SyncError> {
+        let mut changed: BTreeSet<Uuid> = report.entries_updated.drain(..).collect();
+        let mut resynced_now = false;
         loop {
             let req = self.sync_pull_request(PULL_PAGE)?;
             let page = client.pull(session, &req).await?;
             let applied = self.sync_apply_pull(&page)?;
             report.pages += 1;
             if applied.must_resync {
-                if report.resynced {
+                if resynced_now {
                     return Err(SyncError::Malformed(
                         "server asked for a resync twice in one round".into(),
                     ));
                 }
                 tracing::info!("server asked for a full resync");
+                resynced_now = true;
                 report.resynced = true;
                 continue;
             }
             changed.extend(applied.changed_entries);
+            report.entries_updated = changed.iter().copied().collect();
             if !page.has_more {
                 break;
             }
@@ -89,7 +118,6 @@ impl Core {
                 ));
             }
         }
-        report.entries_updated = changed.into_iter().collect();
-        Ok(report)
+        Ok(())
     }
 }

@@ -1,4 +1,5 @@
 mod backoff;
+mod engine;
 pub mod http;
 mod protocol;
 mod pull;

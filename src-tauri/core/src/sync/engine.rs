@@ -1,0 +1,345 @@
+//! The background sync engine: one tokio task, driven by triggers, pushing before pulling,
+//! retrying with backoff, refreshing the access token once on 401.
+
+use super::backoff::Backoff;
+use super::error::SyncError;
+use super::http::SyncClient;
+use super::round::RoundReport;
+use crate::auth::{AuthClient, AuthError, Session, TokenStore};
+use crate::types::{CoreEvent, SyncPhase, SyncStatus};
+use crate::Core;
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{sleep_until, Instant};
+
+/// Why the engine should sync (or stop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// A local write: a round starts at most `debounce` later, so a burst of edits is one
+    /// round. The engine also notices the core's own writes (its status events).
+    LocalWrite,
+    /// The network came back.
+    Reconnect,
+    /// "Sync now": runs at once, even while backing off.
+    Manual,
+    /// Forget the cursor and pull everything again (nothing local is deleted).
+    FullResync,
+    /// The session in the token store changed (signed in or out).
+    SessionChanged,
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Periodic round while idle.
+    pub interval: Duration,
+    /// Delay after a local write before the round starts.
+    pub debounce: Duration,
+    /// Seed of the backoff jitter.
+    pub seed: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(5 * 60),
+            debounce: Duration::from_secs(2),
+            seed: super::backoff::time_seed(),
+        }
+    }
+}
+
+/// Handle of the running engine; dropping every handle stops it.
+pub struct SyncEngine {
+    triggers: mpsc::UnboundedSender<Trigger>,
+    status: watch::Receiver<SyncStatus>,
+    task: JoinHandle<()>,
+}
+
+impl SyncEngine {
+    /// Starts the task (call inside a tokio runtime); it runs a round at once (start-up).
+    pub fn spawn(
+        core: Core,
+        sync: SyncClient,
+        auth: AuthClient,
+        tokens: Arc<dyn TokenStore>,
+        config: EngineConfig,
+    ) -> SyncEngine {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (status_tx, status) = watch::channel(SyncStatus {
+            phase: SyncPhase::Idle,
+            last_synced_at: None,
+            last_error: None,
+            retry_at: None,
+            entries_updated: 0,
+        });
+        let worker = Worker {
+            backoff: Backoff::new(config.seed),
+            config,
+            core,
+            sync,
+            auth,
+            tokens,
+            status: status_tx,
+        };
+        let task = tokio::spawn(worker.run(rx));
+        SyncEngine {
+            triggers: tx,
+            status,
+            task,
+        }
+    }
+
+    pub fn trigger(&self, t: Trigger) {
+        let _ = self.triggers.send(t);
+    }
+
+    /// Current status, and `changed()` to wait for the next one.
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
+
+    /// Stops the task after the round in progress (if any) has finished.
+    pub async fn shutdown(self) {
+        drop(self.triggers);
+        let _ = self.task.await;
+    }
+}
+
+struct Worker {
+    config: EngineConfig,
+    backoff: Backoff,
+    core: Core,
+    sync: SyncClient,
+    auth: AuthClient,
+    tokens: Arc<dyn TokenStore>,
+    status: watch::Sender<SyncStatus>,
+}
+
+/// How a round ended, for scheduling.
+enum Next {
+    Interval,
+    Retry,
+    Wait,
+}
+
+impl Worker {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Trigger>) {
+        let mut due = Some(Instant::now());
+        let mut ignore_backoff = true;
+        let mut events = self.core.subscribe();
+        loop {
+            let wake = due.unwrap_or_else(|| Instant::now() + Duration::from_secs(24 * 3600));
+            tokio::select! {
+                ev = events.recv() => {
+                    // A committed local write shows as pending ops in the status it publishes.
+                    let local_write = match ev {
+                        Ok(CoreEvent::StatusChanged { status }) => status.pending_ops > 0,
+                        Ok(_) => false,
+                        Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(broadcast::error::RecvError::Closed) => false,
+                    };
+                    if local_write {
+                        due = self.after_local_write(due);
+                    }
+                }
+                t = rx.recv() => match t {
+                    None => break,
+                    Some(Trigger::LocalWrite) => due = self.after_local_write(due),
+                    Some(Trigger::FullResync) => {
+                        if let Err(e) = self.core.sync_reset_cursor() {
+                            tracing::warn!(error = %e, "reset cursor");
+                        }
+                        due = Some(Instant::now());
+                        ignore_backoff = true;
+                    }
+                    Some(Trigger::Manual | Trigger::Reconnect | Trigger::SessionChanged) => {
+                        due = Some(Instant::now());
+                        ignore_backoff = true;
+                    }
+                },
+                _ = sleep_until(wake), if due.is_some() => {
+                    let next = self.round(ignore_backoff).await;
+                    ignore_backoff = false;
+                    due = match next {
+                        Next::Interval => Some(Instant::now() + self.config.interval),
+                        Next::Retry => {
+                            let delay = self.backoff.next_delay();
+                            self.set(|s| {
+                                s.retry_at = chrono::Duration::from_std(delay)
+                                    .ok()
+                                    .map(|d| Utc::now() + d)
+                            });
+                            Some(Instant::now() + delay)
+                        }
+                        Next::Wait => None,
+                    };
+                }
+            }
+        }
+    }
+
+    /// A round within `debounce`, unless a retry timer (backoff, offline...) is in charge or
+    /// nobody is signed in.
+    fn after_local_write(&self, due: Option<Instant>) -> Option<Instant> {
+        let phase = self.status.borrow().phase;
+        if !matches!(
+            phase,
+            SyncPhase::Idle | SyncPhase::Pushing | SyncPhase::Pulling
+        ) {
+            return due;
+        }
+        let at = Instant::now() + self.config.debounce;
+        Some(due.map_or(at, |d| d.min(at)))
+    }
+
+    fn set(&self, f: impl FnOnce(&mut SyncStatus)) {
+        self.status.send_modify(f);
+    }
+
+    fn phase(&self, phase: SyncPhase) {
+        self.set(|s| s.phase = phase);
+    }
+
+    async fn load_session(&self) -> Result<Option<Session>, String> {
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.load())
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
+    }
+
+    /// Refreshes and stores the session; `None` means "signed out" (the refresh token is dead).
+    async fn refresh(&self, session: &Session) -> Result<Option<Session>, AuthError> {
+        match self.auth.refresh(&session.refresh_token).await {
+            Ok(fresh) => {
+                let tokens = self.tokens.clone();
+                let stored = fresh.clone();
+                let saved = tokio::task::spawn_blocking(move || tokens.save(&stored)).await;
+                if !matches!(saved, Ok(Ok(()))) {
+                    tracing::warn!("refreshed session could not be stored");
+                }
+                Ok(Some(fresh))
+            }
+            Err(AuthError::InvalidCredentials(_)) => {
+                let tokens = self.tokens.clone();
+                let _ = tokio::task::spawn_blocking(move || tokens.clear()).await;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn round(&mut self, ignore_backoff: bool) -> Next {
+        let session = match self.load_session().await {
+            Ok(Some(s)) => s,
+            Ok(None) => {
+                self.phase(SyncPhase::SignedOut);
+                return Next::Wait;
+            }
+            Err(e) => return self.failed(SyncPhase::Error, format!("keyring: {e}")),
+        };
+        let mut session = session;
+        let mut refreshed = false;
+        if session.expires_within(Utc::now(), chrono::Duration::seconds(60)) {
+            match self.refresh(&session).await {
+                Ok(Some(s)) => {
+                    session = s;
+                    refreshed = true;
+                }
+                Ok(None) => return self.signed_out(),
+                Err(e) => return self.auth_failed(e),
+            }
+        }
+        if let Err(e) = self.core.sync_set_user(session.user_id) {
+            return self.failed(SyncPhase::Error, e.to_string());
+        }
+        let mut report = RoundReport::default();
+        let mut pushed = false;
+        loop {
+            // The delay the next failure will wait: a failed push stamps it on its ops
+            // (a clone, so the engine's own next_delay() below returns the same value).
+            let delay = self.backoff.clone().next_delay();
+            let result = if pushed {
+                Ok(())
+            } else {
+                self.phase(SyncPhase::Pushing);
+                self.core
+                    .sync_push_all(&self.sync, &session, delay, ignore_backoff, &mut report)
+                    .await
+            };
+            let result = match result {
+                Ok(()) => {
+                    pushed = true;
+                    self.phase(SyncPhase::Pulling);
+                    self.core
+                        .sync_pull_all(&self.sync, &session, &mut report)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => {
+                    self.backoff.reset();
+                    self.set(|s| {
+                        s.phase = SyncPhase::Idle;
+                        s.last_synced_at = Some(Utc::now());
+                        s.last_error = None;
+                        s.retry_at = None;
+                        s.entries_updated =
+                            u32::try_from(report.entries_updated.len()).unwrap_or(u32::MAX);
+                    });
+                    return Next::Interval;
+                }
+                Err(SyncError::Unauthorized(_)) if !refreshed => {
+                    refreshed = true;
+                    match self.refresh(&session).await {
+                        Ok(Some(s)) => session = s,
+                        Ok(None) => return self.signed_out(),
+                        Err(e) => return self.auth_failed(e),
+                    }
+                }
+                Err(SyncError::Unauthorized(_)) => return self.signed_out(),
+                Err(e @ SyncError::Network(_)) => {
+                    return self.failed(SyncPhase::Offline, e.to_string())
+                }
+                Err(e @ SyncError::Timeout) => {
+                    return self.failed(SyncPhase::Limited, e.to_string())
+                }
+                Err(e @ (SyncError::Server { .. } | SyncError::Malformed(_))) => {
+                    return self.failed(SyncPhase::Backoff, e.to_string())
+                }
+                Err(e) => return self.failed(SyncPhase::Error, e.to_string()),
+            }
+        }
+    }
+
+    fn failed(&self, phase: SyncPhase, error: String) -> Next {
+        tracing::warn!(?phase, %error, "sync round failed");
+        self.set(|s| {
+            s.phase = phase;
+            s.last_error = Some(error);
+        });
+        Next::Retry
+    }
+
+    fn auth_failed(&self, e: AuthError) -> Next {
+        let phase = match e {
+            AuthError::Network(_) => SyncPhase::Offline,
+            _ => SyncPhase::Error,
+        };
+        self.failed(phase, e.to_string())
+    }
+
+    fn signed_out(&self) -> Next {
+        self.set(|s| {
+            s.phase = SyncPhase::SignedOut;
+            s.last_error = Some("the session expired: sign in again".into());
+            s.retry_at = None;
+        });
+        Next::Wait
+    }
+}
