@@ -141,3 +141,42 @@ async fn dropped_request_status_and_broken_bodies() {
         .count();
     assert_eq!(faulted, 7);
 }
+
+#[tokio::test]
+async fn held_back_response_times_out_the_client_after_the_upstream_committed() {
+    let backend = LocalBackend::start().await.unwrap();
+    let proxy = FaultProxy::start(&backend.url()).unwrap();
+    let api = Api::with_base(&proxy.url(), backend.anon_key());
+    let user = api.new_user().await;
+    let entry = Uuid::now_v7();
+    let body = json!({"client_id": Uuid::now_v7(), "ops": [create_entry(1, entry, "slow")]});
+
+    proxy.inject(PUSH, Fault::DelayResponse(Duration::from_secs(2)), 1);
+    let timed_out = api
+        .http
+        .post(format!("{}{PUSH}", api.base))
+        .header("apikey", &api.anon_key)
+        .bearer_auth(&user.access_token)
+        .timeout(Duration::from_millis(500))
+        .json(&body)
+        .send()
+        .await;
+    assert!(timed_out.is_err_and(|e| e.is_timeout()));
+    // Forwarded at once: the upstream committed although the client saw only a timeout.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while entry_ids(&api.pull_all(&user.access_token).await) != vec![entry.to_string()] {
+        assert!(std::time::Instant::now() < deadline, "the push never landed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let log = proxy.requests();
+    let push = log.iter().find(|r| r.path == PUSH).expect("push logged");
+    assert_eq!(push.method, "POST");
+    assert_eq!(
+        push.fault,
+        Some(Fault::DelayResponse(Duration::from_secs(2)))
+    );
+    proxy.inject(PUSH, Fault::Status(500), 3);
+    proxy.clear();
+    assert_eq!(proxy.pending_faults(), 0);
+}
