@@ -165,7 +165,10 @@ async fn held_back_response_times_out_the_client_after_the_upstream_committed() 
     // Forwarded at once: the upstream committed although the client saw only a timeout.
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     while entry_ids(&api.pull_all(&user.access_token).await) != vec![entry.to_string()] {
-        assert!(std::time::Instant::now() < deadline, "the push never landed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the push never landed"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
