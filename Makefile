@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= /var/tmp/jotline-target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_BIN := $(CARGO_TARGET_DIR)/debug/jotline
 
-.PHONY: run test bench deps ui check rust-test ui-test e2e app backend-free
+.PHONY: run test bench deps ui check rust-test ui-test e2e app backend
 
 deps:
 	@scripts/ensure-deps.sh
@@ -23,9 +23,11 @@ check: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# Core, shell (mock runtime), and the server side against throwaway PostgreSQL clusters:
+# the sync SQL itself (server) and the local Supabase-compatible backend over HTTP (backend).
 rust-test: ui
 	cargo test --workspace --exclude jotline-tests
-	cargo test -p jotline-tests --lib
+	cargo test -p jotline-tests --lib --test server --test backend
 
 ui-test: deps
 	cd ui && npm test
@@ -40,6 +42,10 @@ e2e: app
 	  dbus-run-session -- cargo test -p jotline-tests --test e2e -- --test-threads=1 --nocapture
 
 test: check rust-test ui-test e2e
+
+# The local Supabase-compatible backend on a throwaway PostgreSQL: prints its URL and anon key.
+backend: deps
+	cargo run -p jotline-tests --bin backend
 
 bench: ui
 	cargo bench -p jotline-core --bench store

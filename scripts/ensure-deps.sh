@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  build-essential pkg-config libssl-dev
+  build-essential pkg-config libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libasound2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus-x11 xdotool
+  postgresql-15
 )
 
 sudo_if_needed() {
