@@ -5,7 +5,7 @@ use crate::state::AppState;
 use crate::windows;
 use jotline_core::types::Surface;
 use jotline_core::TrayAction;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 pub fn run_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     match action {
@@ -47,13 +47,17 @@ fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) {
     }
 }
 
+/// Tray "Sync now": a round at once when signed in, and the status re-published.
 fn refresh_status<R: Runtime>(app: &AppHandle<R>) {
-    let state = app.state::<AppState>();
-    if let Ok(status) = state.core().and_then(|core| Ok(core.status()?)) {
-        let event = jotline_core::types::CoreEvent::StatusChanged { status };
-        let _ = app.emit(event.name(), &event);
-        if let jotline_core::types::CoreEvent::StatusChanged { status } = &event {
-            crate::tray::update(app, status);
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        state
+            .sync
+            .trigger(jotline_core::sync::Trigger::Manual)
+            .await;
+        if let Ok(status) = state.status() {
+            crate::events::publish_status(&app, status);
         }
-    }
+    });
 }

@@ -86,11 +86,13 @@ fn setup(
         Err(_) => state::hotkey_not_registered("", "the journal could not be opened"),
     };
     let status = journal.as_ref().ok().and_then(|core| core.status().ok());
-    if let Ok(core) = &journal {
-        events::forward(handle.clone(), core);
-    }
+    let core = journal.as_ref().ok().cloned();
     let failed = journal.is_err();
     app.manage(AppState::new(journal, hotkey));
+    if let Some(core) = core {
+        events::forward(handle.clone(), &core);
+        start_sync(handle.clone(), core);
+    }
 
     windows::create_all(&handle, command != CliCommand::OpenCapture || failed)?;
     if let Some(status) = status {
@@ -100,6 +102,15 @@ fn setup(
         windows::show_capture(&handle);
     }
     Ok(())
+}
+
+/// Resumes syncing when a session for the configured backend is in the keyring.
+fn start_sync<R: Runtime>(app: AppHandle<R>, core: Core) {
+    tauri::async_runtime::spawn(async move {
+        if let Err(err) = app.state::<AppState>().sync.start(&core).await {
+            tracing::warn!(code = ?err.code, message = err.message, "sync not started");
+        }
+    });
 }
 
 fn capture_and_report(

@@ -8,5 +8,6 @@ pub mod data_dir;
 pub mod events;
 pub mod hotkey;
 pub mod state;
+pub mod sync;
 pub mod tray;
 pub mod windows;

@@ -1,21 +1,50 @@
 //! What the shell keeps between commands: the opened journal (or why it could not be
 //! opened) and the state of the capture hotkey.
 
-use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus, StartupError};
+use crate::sync::SyncManager;
+use jotline_core::auth::TokenStore;
+use jotline_core::types::{ApiError, AppStatus, ErrorCode, HotkeyStatus, StartupError};
 use jotline_core::Core;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     journal: Result<Core, StartupError>,
     hotkey: Mutex<HotkeyStatus>,
+    pub sync: SyncManager,
 }
 
 impl AppState {
+    /// The app: sign-in tokens live in the OS keyring.
     pub fn new(journal: Result<Core, StartupError>, hotkey: HotkeyStatus) -> Self {
+        Self::with_sync(journal, hotkey, SyncManager::with_keyring())
+    }
+
+    /// Tests: tokens in `tokens` (e.g. a `MemoryTokenStore`) instead of the keyring.
+    pub fn with_token_store(
+        journal: Result<Core, StartupError>,
+        hotkey: HotkeyStatus,
+        tokens: Arc<dyn TokenStore>,
+    ) -> Self {
+        Self::with_sync(journal, hotkey, SyncManager::with_token_store(tokens))
+    }
+
+    fn with_sync(
+        journal: Result<Core, StartupError>,
+        hotkey: HotkeyStatus,
+        sync: SyncManager,
+    ) -> Self {
         Self {
             journal,
             hotkey: Mutex::new(hotkey),
+            sync,
         }
+    }
+
+    /// The core's counts with the sync state the shell knows.
+    pub fn status(&self) -> Result<AppStatus, ApiError> {
+        let mut status = self.core()?.status()?;
+        status.sync = self.sync.state();
+        Ok(status)
     }
 
     /// The journal, or the start-up failure as the error every command returns.

@@ -28,7 +28,11 @@ fn harness_with(journal: impl FnOnce(&std::path::Path) -> Result<Core, StartupEr
         registered: true,
         error: None,
     };
-    app.manage(AppState::new(journal(dir.path()), hotkey));
+    app.manage(AppState::with_token_store(
+        journal(dir.path()),
+        hotkey,
+        Arc::new(jotline_core::auth::MemoryTokenStore::new()),
+    ));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();

@@ -12,6 +12,7 @@ pub mod parse;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod sync_account;
 pub mod tray_view;
 pub mod types;
 
@@ -21,5 +22,7 @@ pub use error::CoreError;
 pub use events::EVENT_CAPACITY;
 pub use journal::{Core, CoreConfig, NewEntry, DATABASE_FILE, MAX_PAGE};
 pub use store::migrations::SCHEMA_VERSION;
-pub use tray_view::{tray_view, TrayAction, TrayIconKind, TrayMenuItem, TrayView};
+pub use tray_view::{
+    sync_time_label, tray_view, tray_view_at, TrayAction, TrayIconKind, TrayMenuItem, TrayView,
+};
 pub use types::*;

@@ -6,6 +6,8 @@ use crate::types::Settings;
 use std::path::Path;
 
 pub const SETTINGS_FILE: &str = "settings.json";
+/// Longest sync interval the settings accept (one day).
+pub const MAX_SYNC_INTERVAL_MINUTES: u32 = 24 * 60;
 
 /// Missing file → defaults. A malformed file is reported (naming it), never overwritten.
 pub fn load(path: &Path) -> Result<Settings, CoreError> {
@@ -34,6 +36,27 @@ fn validate(settings: &Settings) -> Result<(), CoreError> {
         return Err(CoreError::InvalidInput(
             "The capture shortcut cannot be empty.".to_string(),
         ));
+    }
+    let url = settings.backend_url.trim();
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(CoreError::InvalidInput(format!(
+            "The backend URL must start with https:// (or http:// for a local backend), not `{url}`."
+        )));
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err(CoreError::InvalidInput(
+            "The backend URL cannot contain spaces.".to_string(),
+        ));
+    }
+    if settings.anon_key.trim().chars().any(char::is_whitespace) {
+        return Err(CoreError::InvalidInput(
+            "The anon key cannot contain spaces.".to_string(),
+        ));
+    }
+    if !(1..=MAX_SYNC_INTERVAL_MINUTES).contains(&settings.sync_interval_minutes) {
+        return Err(CoreError::InvalidInput(format!(
+            "The sync interval must be between 1 and {MAX_SYNC_INTERVAL_MINUTES} minutes."
+        )));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What the tray shows, as a pure function of the app status (the shell draws it).
 
-use crate::types::{AppStatus, SyncState};
+use crate::types::{AppStatus, SyncPhase, SyncState, SyncStatus};
+use chrono::{DateTime, Local, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayIconKind {
@@ -82,23 +83,121 @@ pub fn pending_label(n: u64) -> String {
     }
 }
 
+/// The tray for `status`, times in the local time zone.
 pub fn tray_view(status: &AppStatus) -> TrayView {
-    let (icon, title, tooltip, can_sync) = match status.sync {
-        SyncState::LocalOnly if status.pending_ops == 0 => (
+    tray_view_at(status, &Local::now())
+}
+
+/// "14:05" today, "3 Mar 14:05" another day (in `now`'s time zone).
+pub fn sync_time_label<Tz: TimeZone>(at: DateTime<Utc>, now: &DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let local = at.with_timezone(&now.timezone());
+    if local.date_naive() == now.date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%-d %b %H:%M").to_string()
+    }
+}
+
+/// Pure: the tray for `status` as seen at `now` (whose time zone formats the times).
+pub fn tray_view_at<Tz: TimeZone>(status: &AppStatus, now: &DateTime<Tz>) -> TrayView
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let pending = status.pending_ops;
+    let last = |s: &SyncStatus| match s.last_synced_at {
+        Some(at) => format!("last synced {}", sync_time_label(at, now)),
+        None => "not synced yet".to_string(),
+    };
+    let waiting = |what: &str| {
+        if pending == 0 {
+            what.to_string()
+        } else {
+            format!("{what}; {} on this computer", changes(pending))
+        }
+    };
+    let (icon, title, tooltip, can_sync) = match &status.sync {
+        SyncState::LocalOnly if pending == 0 => (
             TrayIconKind::LocalOnly,
             "Local only".to_string(),
             "Jotline — saved on this computer; sync is not set up".to_string(),
             false,
         ),
         SyncState::LocalOnly => {
-            let pending = pending_label(status.pending_ops);
+            let label = pending_label(pending);
             (
                 TrayIconKind::LocalOnly,
-                pending.clone(),
-                format!("Jotline — {pending}: saved on this computer only; sign in to sync"),
+                label.clone(),
+                format!("Jotline — {label}: saved on this computer only; sign in to sync"),
                 false,
             )
         }
+        SyncState::SignedOut { reason } => signed_out(pending, reason.as_deref()),
+        SyncState::Active { status: s, .. } => match s.phase {
+            SyncPhase::SignedOut => signed_out(pending, s.last_error.as_deref()),
+            SyncPhase::Pushing | SyncPhase::Pulling => (
+                TrayIconKind::Syncing,
+                "Syncing…".to_string(),
+                format!("Jotline — syncing ({})", last(s)),
+                false,
+            ),
+            SyncPhase::Offline => (
+                TrayIconKind::Offline,
+                "Offline".to_string(),
+                format!(
+                    "Jotline — offline: {} ({})",
+                    waiting("no connection"),
+                    last(s)
+                ),
+                true,
+            ),
+            SyncPhase::Limited => (
+                TrayIconKind::Offline,
+                "Server unreachable".to_string(),
+                format!(
+                    "Jotline — the sync server does not answer: {} ({})",
+                    waiting("retrying"),
+                    last(s)
+                ),
+                true,
+            ),
+            SyncPhase::Backoff | SyncPhase::Error => (
+                TrayIconKind::Error,
+                "Sync error".to_string(),
+                format!(
+                    "Jotline — sync failed: {}; {} ({})",
+                    s.last_error.as_deref().unwrap_or("unknown error"),
+                    waiting("retrying"),
+                    last(s)
+                ),
+                true,
+            ),
+            SyncPhase::Idle if pending > 0 => {
+                let label = pending_label(pending);
+                (
+                    TrayIconKind::Pending,
+                    label.clone(),
+                    format!("Jotline — {label} ({})", last(s)),
+                    true,
+                )
+            }
+            SyncPhase::Idle => match s.last_synced_at {
+                Some(_) => (
+                    TrayIconKind::Synced,
+                    "Synced".to_string(),
+                    format!("Jotline — everything is on the server ({})", last(s)),
+                    true,
+                ),
+                None => (
+                    TrayIconKind::Syncing,
+                    "Not synced yet".to_string(),
+                    "Jotline — signed in; the first sync starts now".to_string(),
+                    true,
+                ),
+            },
+        },
     };
     let item = |action, label: &str, enabled| TrayMenuItem {
         action,
@@ -116,4 +215,31 @@ pub fn tray_view(status: &AppStatus) -> TrayView {
             item(TrayAction::Quit, "Quit Jotline", true),
         ],
     }
+}
+
+/// "1 change waits", "3 changes wait".
+fn changes(n: u64) -> String {
+    if n == 1 {
+        "1 change waits".to_string()
+    } else {
+        format!("{n} changes wait")
+    }
+}
+
+fn signed_out(pending: u64, reason: Option<&str>) -> (TrayIconKind, String, String, bool) {
+    let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+    let title = if pending == 0 {
+        "Signed out".to_string()
+    } else {
+        pending_label(pending)
+    };
+    let tooltip = if pending == 0 {
+        format!("Jotline — signed out{why}: sign in to sync")
+    } else {
+        format!(
+            "Jotline — signed out{why}: {} on this computer; sign in to sync",
+            changes(pending)
+        )
+    };
+    (TrayIconKind::LocalOnly, title, tooltip, false)
 }

@@ -72,11 +72,66 @@ pub struct CaptureSaved {
     pub entry: Entry,
 }
 
-/// Sync state as far as the app knows. Only `localOnly` exists until sync lands.
+/// Sync state as far as the app knows. The core's own `status()` reports `localOnly`; the
+/// shell replaces it with what it knows about the backend, the account and the engine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", tag = "state")]
 pub enum SyncState {
+    /// No backend configured: the journal lives on this computer only.
     LocalOnly,
+    /// A backend is configured but nobody is signed in (or the session expired).
+    #[serde(rename_all = "camelCase")]
+    SignedOut {
+        /// Why, when the session ended on its own (e.g. expired).
+        reason: Option<String>,
+    },
+    /// Signed in: the engine runs and reports its status.
+    Active { email: String, status: SyncStatus },
+}
+
+/// The signed-in account (tokens never leave the keyring).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub email: String,
+    pub user_id: Uuid,
+}
+
+/// One queued change, for the sync panel (pending or dead-lettered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxItem {
+    #[ts(type = "number")]
+    pub op_seq: i64,
+    /// `entries` or `captures`.
+    pub table: String,
+    pub row_id: String,
+    /// `upsert` or `delete`.
+    pub op: String,
+    pub fields: Vec<String>,
+    #[ts(type = "number")]
+    pub attempts: i64,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed (for dead letters: why it was given up).
+    pub last_error: Option<String>,
+}
+
+/// What the sync panel lists: changes waiting to be pushed and the dead letters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncDetails {
+    pub pending: Vec<OutboxItem>,
+    /// Total pending (the list is capped).
+    #[ts(type = "number")]
+    pub pending_total: u64,
+    pub dead_letters: Vec<OutboxItem>,
+}
+
+/// Sent after a sync round that changed entries from the cloud.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudUpdate {
+    pub entries_updated: u32,
 }
 
 /// What the status bar and the tray show.
@@ -97,12 +152,30 @@ pub struct AppStatus {
 pub struct Settings {
     /// Global shortcut that opens the capture window, e.g. `Ctrl+Shift+Space`.
     pub capture_hotkey: String,
+    /// Base URL of the Supabase-compatible backend; empty: sync is not set up.
+    pub backend_url: String,
+    /// The backend's anon key (public by design; the user's tokens live in the keyring).
+    pub anon_key: String,
+    /// Minutes between background sync rounds while idle.
+    pub sync_interval_minutes: u32,
+}
+
+impl Settings {
+    pub const DEFAULT_SYNC_INTERVAL_MINUTES: u32 = 5;
+
+    /// True when a backend URL and anon key are set.
+    pub fn backend_configured(&self) -> bool {
+        !self.backend_url.trim().is_empty() && !self.anon_key.trim().is_empty()
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             capture_hotkey: "Ctrl+Shift+Space".to_string(),
+            backend_url: String::new(),
+            anon_key: String::new(),
+            sync_interval_minutes: Self::DEFAULT_SYNC_INTERVAL_MINUTES,
         }
     }
 }
@@ -129,6 +202,17 @@ pub enum ErrorCode {
     DatabaseTooNew,
     HotkeyUnavailable,
     Storage,
+    /// Wrong email or password (or an expired session).
+    InvalidCredentials,
+    /// The backend could not be reached.
+    Network,
+    /// The backend answered with an error.
+    Backend,
+    /// The OS keyring is unavailable or refused.
+    Keyring,
+    /// Signing in as another user while the journal still holds unsynced changes of the
+    /// previous one; retry with `discardPending` to drop them.
+    PendingChangesOfOtherUser,
     Internal,
 }
 

@@ -31,7 +31,11 @@ fn bindings() -> String {
         StartupError,
         CoreEvent,
         SyncPhase,
-        SyncStatus
+        SyncStatus,
+        Account,
+        OutboxItem,
+        SyncDetails,
+        CloudUpdate
     );
     out
 }

@@ -1,10 +1,12 @@
 //! Tauri commands, one module per domain. Each is a short adapter: take the state, call
 //! the core, map the error to `ApiError` (`{code, message}`).
 
+mod account;
 mod capture;
 mod entries;
 mod settings;
 mod status;
+mod sync;
 mod windows;
 
 include!("names.rs");
@@ -30,5 +32,14 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::set_capture_hotkey,
         settings::get_hotkey_status,
         windows::show_main_window,
+        account::get_account,
+        account::set_sync_settings,
+        account::sign_up,
+        account::sign_in,
+        account::sign_out,
+        sync::get_sync_details,
+        sync::full_resync,
+        sync::retry_dead_letter,
+        sync::discard_dead_letter,
     ]
 }

@@ -18,4 +18,13 @@ pub const COMMAND_NAMES: &[&str] = &[
     "get_hotkey_status",
     "get_startup_error",
     "show_main_window",
+    "get_account",
+    "set_sync_settings",
+    "sign_up",
+    "sign_in",
+    "sign_out",
+    "get_sync_details",
+    "full_resync",
+    "retry_dead_letter",
+    "discard_dead_letter",
 ];

@@ -55,8 +55,56 @@ describe('api.ts commands', () => {
         'cancel_capture', 'delete_entry', 'get_entry', 'get_hotkey_status', 'get_settings',
         'get_startup_error', 'get_status', 'list_timeline', 'load_draft', 'refresh', 'save_capture',
         'save_draft', 'search_entries', 'set_capture_hotkey', 'show_main_window', 'update_entry',
+        'get_account', 'set_sync_settings', 'sign_up', 'sign_in', 'sign_out', 'get_sync_details',
+        'full_resync', 'retry_dead_letter', 'discard_dead_letter',
       ].sort(),
     );
+  });
+});
+
+describe('api.ts sync and account', () => {
+  it('passes the sync arguments by their Rust names', async () => {
+    const shell = fakeShell('main', {
+      set_sync_settings: (a) => ({ captureHotkey: 'x', ...a }),
+      sign_up: () => ({ email: 'a@x', userId: 'u' }),
+      sign_in: () => ({ email: 'a@x', userId: 'u' }),
+      sign_out: () => null,
+      get_account: () => null,
+      get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: [] }),
+      full_resync: () => null,
+      retry_dead_letter: () => null,
+      discard_dead_letter: () => null,
+    });
+    await api.setSyncSettings('https://b', 'anon', 5);
+    await api.signUp('a@x', 'pw');
+    await api.signIn('a@x', 'pw', true);
+    await api.signOut();
+    await api.getAccount();
+    await api.getSyncDetails();
+    await api.fullResync();
+    await api.retryDeadLetter(7);
+    await api.discardDeadLetter(8);
+    expect(shell.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['set_sync_settings', { backendUrl: 'https://b', anonKey: 'anon', syncIntervalMinutes: 5 }],
+      ['sign_up', { email: 'a@x', password: 'pw', discardPending: false }],
+      ['sign_in', { email: 'a@x', password: 'pw', discardPending: true }],
+      ['sign_out', {}],
+      ['get_account', {}],
+      ['get_sync_details', {}],
+      ['full_resync', {}],
+      ['retry_dead_letter', { opSeq: 7 }],
+      ['discard_dead_letter', { opSeq: 8 }],
+    ]);
+  });
+
+  it('keeps the other-user refusal code', async () => {
+    fakeShell('main', {
+      sign_in: () => {
+        throw { code: 'pending_changes_of_other_user', message: '2 unsynced changes' };
+      },
+    });
+    const err = await api.signIn('b@x', 'pw').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'pending_changes_of_other_user' });
   });
 });
 

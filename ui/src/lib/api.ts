@@ -5,8 +5,10 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  Account,
   ApiError,
   AppStatus,
+  CloudUpdate,
   CaptureSaved,
   CoreEvent,
   Entry,
@@ -16,6 +18,7 @@ import type {
   Settings,
   StartupError,
   Surface,
+  SyncDetails,
   TimelineCursor,
   TimelinePage,
 } from './bindings';
@@ -32,6 +35,11 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'database_too_new',
   'hotkey_unavailable',
   'storage',
+  'invalid_credentials',
+  'network',
+  'backend',
+  'keyring',
+  'pending_changes_of_other_user',
   'internal',
 ];
 
@@ -143,6 +151,54 @@ export function showMainWindow(): Promise<null> {
   return call(invoke<null>('show_main_window'));
 }
 
+// --- Sync and account ------------------------------------------------------------------------
+
+/** The signed-in account, or null. */
+export function getAccount(): Promise<Account | null> {
+  return call(invoke<Account | null>('get_account'));
+}
+
+/** Saves the backend and interval and restarts sync with them (refused while signed in to another backend). */
+export function setSyncSettings(
+  backendUrl: string,
+  anonKey: string,
+  syncIntervalMinutes: number,
+): Promise<Settings> {
+  return call(invoke<Settings>('set_sync_settings', { backendUrl, anonKey, syncIntervalMinutes }));
+}
+
+/**
+ * Fails with `pending_changes_of_other_user` when the journal holds unsynced changes of another
+ * account; call again with `discardPending` after the user confirmed.
+ */
+export function signUp(email: string, password: string, discardPending = false): Promise<Account> {
+  return call(invoke<Account>('sign_up', { email, password, discardPending }));
+}
+
+export function signIn(email: string, password: string, discardPending = false): Promise<Account> {
+  return call(invoke<Account>('sign_in', { email, password, discardPending }));
+}
+
+export function signOut(): Promise<null> {
+  return call(invoke<null>('sign_out'));
+}
+
+export function getSyncDetails(): Promise<SyncDetails> {
+  return call(invoke<SyncDetails>('get_sync_details'));
+}
+
+export function fullResync(): Promise<null> {
+  return call(invoke<null>('full_resync'));
+}
+
+export function retryDeadLetter(opSeq: number): Promise<null> {
+  return call(invoke<null>('retry_dead_letter', { opSeq }));
+}
+
+export function discardDeadLetter(opSeq: number): Promise<null> {
+  return call(invoke<null>('discard_dead_letter', { opSeq }));
+}
+
 // --- Events ----------------------------------------------------------------------------------
 
 export type EntriesChanged = Extract<CoreEvent, { type: 'entriesChanged' }>;
@@ -162,6 +218,11 @@ export function onStatusChanged(cb: (status: AppStatus) => void): Promise<Unlist
 
 export function onHotkeyStatus(cb: (status: HotkeyStatus) => void): Promise<UnlistenFn> {
   return subscribe<HotkeyStatus>('hotkey-status', cb);
+}
+
+/** After a sync round changed entries from the cloud. */
+export function onCloudUpdated(cb: (entriesUpdated: number) => void): Promise<UnlistenFn> {
+  return subscribe<CloudUpdate>('cloud-updated', (p) => cb(p.entriesUpdated));
 }
 
 /** Sent to the capture window each time the hotkey shows it. */

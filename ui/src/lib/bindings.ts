@@ -28,7 +28,11 @@ export type Surface = "desktop_hotkey" | "in_app" | "cli";
 
 export type CaptureSaved = { captureId: string, entry: Entry, };
 
-export type SyncState = { "state": "localOnly" };
+export type SyncState = { "state": "localOnly" } | { "state": "signedOut", 
+/**
+ * Why, when the session ended on its own (e.g. expired).
+ */
+reason: string | null, } | { "state": "active", email: string, status: SyncStatus, };
 
 export type AppStatus = { entryCount: number, 
 /**
@@ -40,11 +44,23 @@ export type Settings = {
 /**
  * Global shortcut that opens the capture window, e.g. `Ctrl+Shift+Space`.
  */
-captureHotkey: string, };
+captureHotkey: string, 
+/**
+ * Base URL of the Supabase-compatible backend; empty: sync is not set up.
+ */
+backendUrl: string, 
+/**
+ * The backend's anon key (public by design; the user's tokens live in the keyring).
+ */
+anonKey: string, 
+/**
+ * Minutes between background sync rounds while idle.
+ */
+syncIntervalMinutes: number, };
 
 export type HotkeyStatus = { hotkey: string, registered: boolean, error: string | null, };
 
-export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "hotkey_unavailable" | "storage" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "hotkey_unavailable" | "storage" | "invalid_credentials" | "network" | "backend" | "keyring" | "pending_changes_of_other_user" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
@@ -75,3 +91,27 @@ retryAt: string | null,
  * Entries the last round changed from the cloud ("N entries updated").
  */
 entriesUpdated: number, };
+
+export type Account = { email: string, userId: string, };
+
+export type OutboxItem = { opSeq: number, 
+/**
+ * `entries` or `captures`.
+ */
+table: string, rowId: string, 
+/**
+ * `upsert` or `delete`.
+ */
+op: string, fields: Array<string>, attempts: number, nextAttemptAt: string | null, 
+/**
+ * Why the last attempt failed (for dead letters: why it was given up).
+ */
+lastError: string | null, };
+
+export type SyncDetails = { pending: Array<OutboxItem>, 
+/**
+ * Total pending (the list is capped).
+ */
+pendingTotal: number, deadLetters: Array<OutboxItem>, };
+
+export type CloudUpdate = { entriesUpdated: number, };

@@ -7,12 +7,16 @@ fn missing_file_gives_defaults_and_save_round_trips() {
     assert_eq!(f.core.settings().unwrap(), Settings::default());
     let s = Settings {
         capture_hotkey: "Alt+J".into(),
+        backend_url: "https://abc.supabase.co".into(),
+        anon_key: "eyJhbGciOi.public.anon".into(),
+        sync_interval_minutes: 15,
     };
     f.core.save_settings(&s).unwrap();
     assert_eq!(f.core.settings().unwrap(), s);
     assert_eq!(f.reopen().settings().unwrap(), s);
     let raw = std::fs::read_to_string(f.core.data_dir().join("settings.json")).unwrap();
     assert!(raw.contains("\"captureHotkey\": \"Alt+J\""), "{raw}");
+    assert!(raw.contains("\"syncIntervalMinutes\": 15"), "{raw}");
 }
 
 #[test]
@@ -44,8 +48,46 @@ fn empty_hotkey_is_rejected() {
         .core
         .save_settings(&Settings {
             capture_hotkey: " ".into(),
+            ..Settings::default()
         })
         .unwrap_err();
     assert!(matches!(err, CoreError::InvalidInput(_)));
+    assert!(!f.core.data_dir().join("settings.json").exists());
+}
+
+#[test]
+fn sync_defaults_are_local_only_every_five_minutes() {
+    let s = Settings::default();
+    assert_eq!(s.sync_interval_minutes, 5);
+    assert!(!s.backend_configured());
+}
+
+#[test]
+fn bad_backend_url_and_interval_are_rejected() {
+    let f = fixture();
+    for bad in [
+        Settings {
+            backend_url: "ftp://x".into(),
+            ..Settings::default()
+        },
+        Settings {
+            backend_url: "https://a b".into(),
+            ..Settings::default()
+        },
+        Settings {
+            sync_interval_minutes: 0,
+            ..Settings::default()
+        },
+        Settings {
+            sync_interval_minutes: 100_000,
+            ..Settings::default()
+        },
+    ] {
+        let err = f.core.save_settings(&bad).unwrap_err();
+        assert!(
+            matches!(err, CoreError::InvalidInput(_)),
+            "{bad:?}: {err:?}"
+        );
+    }
     assert!(!f.core.data_dir().join("settings.json").exists());
 }

@@ -79,3 +79,162 @@ fn action_ids_round_trip_and_icons_have_files() {
         }
     }
 }
+
+// --- Signed in: one test per sync state, times formatted in UTC at a fixed "now". ---------
+
+mod synced_states {
+    use chrono::{DateTime, TimeZone, Utc};
+    use jotline_core::{
+        sync_time_label, tray_view_at, AppStatus, SyncPhase, SyncState, SyncStatus, TrayAction,
+        TrayIconKind, TrayView,
+    };
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 14, 16, 0, 0).unwrap()
+    }
+
+    fn synced_at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 14, 14, 5, 0).unwrap()
+    }
+
+    fn active(phase: SyncPhase, pending: u64, last: Option<DateTime<Utc>>) -> AppStatus {
+        AppStatus {
+            entry_count: 12,
+            pending_ops: pending,
+            sync: SyncState::Active {
+                email: "ana@example.com".into(),
+                status: SyncStatus {
+                    phase,
+                    last_synced_at: last,
+                    last_error: match phase {
+                        SyncPhase::Error | SyncPhase::Backoff => Some("server error 500".into()),
+                        _ => None,
+                    },
+                    retry_at: None,
+                    entries_updated: 0,
+                },
+            },
+        }
+    }
+
+    fn view(status: &AppStatus) -> TrayView {
+        tray_view_at(status, &now())
+    }
+
+    fn can_sync(v: &TrayView) -> bool {
+        v.items
+            .iter()
+            .find(|i| i.action == TrayAction::SyncNow)
+            .unwrap()
+            .enabled
+    }
+
+    #[test]
+    fn synced_shows_the_last_sync_time() {
+        let v = view(&active(SyncPhase::Idle, 0, Some(synced_at())));
+        assert_eq!(v.icon, TrayIconKind::Synced);
+        assert_eq!(v.title, "Synced");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — everything is on the server (last synced 14:05)"
+        );
+        assert!(can_sync(&v));
+    }
+
+    #[test]
+    fn syncing_while_pushing_or_pulling() {
+        for phase in [SyncPhase::Pushing, SyncPhase::Pulling] {
+            let v = view(&active(phase, 2, Some(synced_at())));
+            assert_eq!(v.icon, TrayIconKind::Syncing);
+            assert_eq!(v.title, "Syncing…");
+            assert_eq!(v.tooltip, "Jotline — syncing (last synced 14:05)");
+            assert!(!can_sync(&v));
+        }
+    }
+
+    #[test]
+    fn pending_says_how_many() {
+        let v = view(&active(SyncPhase::Idle, 4, Some(synced_at())));
+        assert_eq!(v.icon, TrayIconKind::Pending);
+        assert_eq!(v.title, "4 changes not synced");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — 4 changes not synced (last synced 14:05)"
+        );
+    }
+
+    #[test]
+    fn offline_keeps_changes_on_this_computer() {
+        let v = view(&active(SyncPhase::Offline, 1, Some(synced_at())));
+        assert_eq!(v.icon, TrayIconKind::Offline);
+        assert_eq!(v.title, "Offline");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — offline: no connection; 1 change waits on this computer (last synced 14:05)"
+        );
+        assert!(can_sync(&v));
+    }
+
+    #[test]
+    fn limited_means_the_server_does_not_answer() {
+        let v = view(&active(SyncPhase::Limited, 0, None));
+        assert_eq!(v.icon, TrayIconKind::Offline);
+        assert_eq!(v.title, "Server unreachable");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — the sync server does not answer: retrying (not synced yet)"
+        );
+    }
+
+    #[test]
+    fn error_and_backoff_show_the_reason() {
+        for phase in [SyncPhase::Error, SyncPhase::Backoff] {
+            let v = view(&active(phase, 0, Some(synced_at())));
+            assert_eq!(v.icon, TrayIconKind::Error);
+            assert_eq!(v.title, "Sync error");
+            assert_eq!(
+                v.tooltip,
+                "Jotline — sync failed: server error 500; retrying (last synced 14:05)"
+            );
+        }
+    }
+
+    #[test]
+    fn signed_out_by_the_user_or_an_expired_session() {
+        let v = view(&AppStatus {
+            entry_count: 1,
+            pending_ops: 0,
+            sync: SyncState::SignedOut { reason: None },
+        });
+        assert_eq!(v.icon, TrayIconKind::LocalOnly);
+        assert_eq!(v.title, "Signed out");
+        assert_eq!(v.tooltip, "Jotline — signed out: sign in to sync");
+        assert!(!can_sync(&v));
+
+        let mut expired = active(SyncPhase::SignedOut, 2, Some(synced_at()));
+        if let SyncState::Active { status, .. } = &mut expired.sync {
+            status.last_error = Some("the session expired: sign in again".into());
+        }
+        let v = view(&expired);
+        assert_eq!(v.title, "2 changes not synced");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — signed out (the session expired: sign in again): 2 changes wait on \
+             this computer; sign in to sync"
+        );
+    }
+
+    #[test]
+    fn signed_in_before_the_first_sync() {
+        let v = view(&active(SyncPhase::Idle, 0, None));
+        assert_eq!(v.icon, TrayIconKind::Syncing);
+        assert_eq!(v.title, "Not synced yet");
+    }
+
+    #[test]
+    fn sync_time_of_another_day_names_the_day() {
+        let yesterday = Utc.with_ymd_and_hms(2026, 3, 13, 9, 30, 0).unwrap();
+        assert_eq!(sync_time_label(yesterday, &now()), "13 Mar 09:30");
+        assert_eq!(sync_time_label(synced_at(), &now()), "14:05");
+    }
+}

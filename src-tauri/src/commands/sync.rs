@@ -1,0 +1,64 @@
+//! The sync panel: what waits to be pushed, the dead letters, and full resync.
+
+use crate::state::AppState;
+use crate::sync::api;
+use jotline_core::sync::Trigger;
+use jotline_core::types::{ApiError, ErrorCode, SyncDetails};
+use tauri::State;
+use tracing::instrument;
+
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn get_sync_details(state: State<'_, AppState>) -> Result<SyncDetails, ApiError> {
+    Ok(state.core()?.sync_details()?)
+}
+
+/// Forgets the pull cursor and pulls everything again (nothing local is deleted).
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn full_resync(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.core()?;
+    if state.sync.trigger(Trigger::FullResync).await {
+        Ok(())
+    } else {
+        Err(api(ErrorCode::InvalidInput, "Sign in to sync first."))
+    }
+}
+
+/// Queues a dead letter again; the engine tries it at once.
+#[tauri::command]
+#[instrument(skip(state), err(Debug))]
+pub async fn retry_dead_letter(state: State<'_, AppState>, op_seq: i64) -> Result<(), ApiError> {
+    let core = state.core()?;
+    let requeued = core
+        .sync_retry_dead(op_seq)
+        .map_err(|e| api(ErrorCode::Storage, e.to_string()))?;
+    if requeued.is_none() {
+        return Err(not_found(op_seq));
+    }
+    core.republish_status();
+    state.sync.trigger(Trigger::Manual).await;
+    Ok(())
+}
+
+/// Drops a dead letter for good (the local entry keeps its current text).
+#[tauri::command]
+#[instrument(skip(state), err(Debug))]
+pub async fn discard_dead_letter(state: State<'_, AppState>, op_seq: i64) -> Result<(), ApiError> {
+    let core = state.core()?;
+    let discarded = core
+        .sync_discard_dead(op_seq)
+        .map_err(|e| api(ErrorCode::Storage, e.to_string()))?;
+    if !discarded {
+        return Err(not_found(op_seq));
+    }
+    core.republish_status();
+    Ok(())
+}
+
+fn not_found(op_seq: i64) -> ApiError {
+    api(
+        ErrorCode::NotFound,
+        format!("There is no failed change #{op_seq} (already retried or discarded?)."),
+    )
+}
