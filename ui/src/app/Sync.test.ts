@@ -1,0 +1,128 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import type { AppStatus } from '../lib/bindings';
+import { fakeShell, settle, type Handler } from '../test/backend';
+import App from './App.svelte';
+
+const synced: AppStatus = {
+  entryCount: 2,
+  pendingOps: 0,
+  sync: {
+    state: 'active',
+    email: 'ana@x',
+    status: { phase: 'idle', lastSyncedAt: new Date().toISOString(), lastError: null, retryAt: null, entriesUpdated: 0 },
+  },
+};
+
+async function openApp(handlers: Record<string, Handler> = {}) {
+  const shell = fakeShell('main', handlers);
+  render(App);
+  await settle();
+  return shell;
+}
+
+describe('sync in the journal window', () => {
+  it('shows the sync state from status-changed events and syncs on Refresh', async () => {
+    const shell = await openApp({ refresh: () => synced });
+    expect(screen.getByTestId('sync-state').textContent).toBe('Local only');
+    await shell.emit('status-changed', { type: 'statusChanged', status: synced });
+    await settle();
+    expect(screen.getByTestId('sync-state').textContent).toMatch(/^Synced · last synced \d\d:\d\d$/);
+    await fireEvent.click(screen.getByTestId('refresh-button'));
+    await settle();
+    expect(shell.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('shows "N entries updated from the cloud" after a pull', async () => {
+    const shell = await openApp();
+    await shell.emit('cloud-updated', { entriesUpdated: 3 });
+    await settle();
+    expect(screen.getByTestId('cloud-notice').textContent).toBe('3 entries updated from the cloud');
+  });
+
+  it('lists pending changes and dead letters, with retry and discard', async () => {
+    const op = (opSeq: number, lastError: string | null) => ({
+      opSeq,
+      table: 'entries',
+      rowId: '0190-abcdef12',
+      op: 'upsert',
+      fields: ['body'],
+      attempts: 8,
+      nextAttemptAt: null,
+      lastError,
+    });
+    const shell = await openApp({
+      get_sync_details: () => ({ pending: [op(5, null)], pendingTotal: 1, deadLetters: [op(3, 'body too long')] }),
+      retry_dead_letter: () => null,
+      discard_dead_letter: () => null,
+    });
+    await fireEvent.click(screen.getByTestId('sync-state'));
+    await settle();
+    expect(screen.getAllByTestId('pending-op')).toHaveLength(1);
+    expect(screen.getByTestId('dead-letter').textContent).toContain('body too long');
+    await fireEvent.click(screen.getByTestId('dead-retry'));
+    await fireEvent.click(screen.getByTestId('dead-discard'));
+    await settle();
+    expect(shell.callsOf('retry_dead_letter')[0].args).toEqual({ opSeq: 3 });
+    expect(shell.callsOf('discard_dead_letter')[0].args).toEqual({ opSeq: 3 });
+  });
+});
+
+describe('sync settings', () => {
+  it('saves the backend, signs in, and asks before discarding another account\'s changes', async () => {
+    let refused = false;
+    const shell = await openApp({
+      set_sync_settings: (a) => ({ captureHotkey: 'Ctrl+Shift+Space', ...a }),
+      sign_in: (a) => {
+        if (!a.discardPending) {
+          refused = true;
+          throw { code: 'pending_changes_of_other_user', message: 'This journal holds 2 unsynced changes of another account.' };
+        }
+        return { email: 'ben@x', userId: 'u' };
+      },
+      sign_out: () => null,
+    });
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    await settle();
+    await fireEvent.input(screen.getByTestId('backend-url'), { target: { value: 'http://127.0.0.1:5' } });
+    await fireEvent.input(screen.getByTestId('anon-key'), { target: { value: 'anon' } });
+    await fireEvent.click(screen.getByTestId('sync-settings-save'));
+    await settle();
+    expect(shell.callsOf('set_sync_settings')[0].args).toEqual({
+      backendUrl: 'http://127.0.0.1:5',
+      anonKey: 'anon',
+      syncIntervalMinutes: 5,
+    });
+
+    await fireEvent.input(screen.getByTestId('account-email-input'), { target: { value: 'ben@x' } });
+    await fireEvent.input(screen.getByTestId('account-password'), { target: { value: 'pw' } });
+    await fireEvent.click(screen.getByTestId('sign-in'));
+    await settle();
+    expect(refused).toBe(true);
+    expect(screen.getByTestId('discard-confirm').textContent).toContain('2 unsynced changes');
+    expect(screen.queryByTestId('account-email')).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('discard-and-sign-in'));
+    await settle();
+    expect(shell.callsOf('sign_in')[1].args).toEqual({ email: 'ben@x', password: 'pw', discardPending: true });
+    expect(screen.getByTestId('account-email').textContent).toContain('ben@x');
+
+    await fireEvent.click(screen.getByTestId('sign-out'));
+    await settle();
+    expect(shell.callsOf('sign_out')).toHaveLength(1);
+    expect(screen.getByTestId('sign-in')).toBeTruthy();
+  });
+
+  it('shows a wrong password clearly', async () => {
+    await openApp({
+      sign_in: () => {
+        throw { code: 'invalid_credentials', message: 'Wrong email or password (Invalid login credentials).' };
+      },
+    });
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    await settle();
+    await fireEvent.click(screen.getByTestId('sign-in'));
+    await settle();
+    expect(screen.getByTestId('sync-settings-error').textContent).toContain('Wrong email or password');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { AppStatus, SyncPhase } from './bindings';
+import { syncLabel, syncTime } from './sync';
+
+const now = new Date(2026, 2, 14, 16, 0);
+const at = new Date(2026, 2, 14, 14, 5).toISOString();
+
+function active(phase: SyncPhase, pending = 0, last: string | null = at): AppStatus {
+  return {
+    entryCount: 3,
+    pendingOps: pending,
+    sync: {
+      state: 'active',
+      email: 'ana@example.com',
+      status: { phase, lastSyncedAt: last, lastError: 'server error 500', retryAt: null, entriesUpdated: 0 },
+    },
+  };
+}
+
+describe('syncLabel', () => {
+  it('local only and signed out', () => {
+    expect(syncLabel({ entryCount: 0, pendingOps: 0, sync: { state: 'localOnly' } }, now).text).toBe('Local only');
+    expect(syncLabel({ entryCount: 0, pendingOps: 2, sync: { state: 'signedOut', reason: null } }, now).text).toBe(
+      'Signed out',
+    );
+  });
+
+  it('every signed-in phase', () => {
+    expect(syncLabel(active('idle'), now)).toMatchObject({ text: 'Synced · last synced 14:05', tone: 'ok' });
+    expect(syncLabel(active('idle', 1), now)).toMatchObject({
+      text: 'Waiting to sync · last synced 14:05',
+      detail: '1 change not synced',
+    });
+    expect(syncLabel(active('idle', 0, null), now).text).toBe('Not synced yet');
+    expect(syncLabel(active('pushing'), now).text).toBe('Syncing…');
+    expect(syncLabel(active('pulling'), now).text).toBe('Syncing…');
+    expect(syncLabel(active('offline'), now).text).toBe('Offline · last synced 14:05');
+    expect(syncLabel(active('limited'), now).text).toBe('Server unreachable · last synced 14:05');
+    expect(syncLabel(active('error'), now)).toMatchObject({ text: 'Sync error · last synced 14:05', tone: 'error' });
+    expect(syncLabel(active('backoff'), now).detail).toContain('server error 500');
+    expect(syncLabel(active('signedOut'), now).text).toBe('Signed out');
+  });
+
+  it('names the day of an older sync', () => {
+    expect(syncTime(new Date(2026, 2, 13, 9, 30).toISOString(), now)).toBe('13 Mar 09:30');
+  });
+});

@@ -1,0 +1,66 @@
+// What the status bar says about sync, as a pure function of the status (mirrors the tray's
+// wording in src-tauri/core/src/tray_view.rs).
+import type { AppStatus, SyncState } from './bindings';
+
+/** "14:05" today, "13 Mar 09:30" another day. */
+export function syncTime(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (d.toDateString() === now.toDateString()) return hm;
+  return `${d.getDate()} ${d.toLocaleDateString('en-GB', { month: 'short' })} ${hm}`;
+}
+
+export type SyncTone = 'ok' | 'busy' | 'warn' | 'error' | 'muted';
+
+export interface SyncLabel {
+  text: string;
+  tone: SyncTone;
+  /** Longer explanation (title attribute). */
+  detail: string;
+}
+
+function changes(n: number): string {
+  return n === 1 ? '1 change not synced' : `${n.toLocaleString('en')} changes not synced`;
+}
+
+export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel {
+  const sync: SyncState = status.sync;
+  const pending = status.pendingOps;
+  switch (sync.state) {
+    case 'localOnly':
+      return { text: 'Local only', tone: 'muted', detail: 'Saved on this computer; sync is not set up.' };
+    case 'signedOut':
+      return {
+        text: 'Signed out',
+        tone: 'muted',
+        detail: sync.reason ? `Signed out: ${sync.reason}` : 'Sign in (Settings) to sync.',
+      };
+    case 'active': {
+      const s = sync.status;
+      const last = s.lastSyncedAt ? `last synced ${syncTime(s.lastSyncedAt, now)}` : 'not synced yet';
+      switch (s.phase) {
+        case 'pushing':
+        case 'pulling':
+          return { text: 'Syncing…', tone: 'busy', detail: last };
+        case 'offline':
+          return { text: `Offline · ${last}`, tone: 'warn', detail: s.lastError ?? 'No connection.' };
+        case 'limited':
+          return { text: `Server unreachable · ${last}`, tone: 'warn', detail: s.lastError ?? '' };
+        case 'backoff':
+        case 'error':
+          return {
+            text: `Sync error · ${last}`,
+            tone: 'error',
+            detail: `${s.lastError ?? 'Unknown error'}; retrying${s.retryAt ? ` at ${syncTime(s.retryAt, now)}` : ''}.`,
+          };
+        case 'signedOut':
+          return { text: 'Signed out', tone: 'error', detail: s.lastError ?? 'Sign in again.' };
+        case 'idle':
+          if (pending > 0) return { text: `Waiting to sync · ${last}`, tone: 'warn', detail: changes(pending) };
+          if (!s.lastSyncedAt) return { text: 'Not synced yet', tone: 'busy', detail: sync.email };
+          return { text: `Synced · ${last}`, tone: 'ok', detail: `Everything is on the server (${sync.email}).` };
+      }
+    }
+  }
+  return { text: 'Unknown', tone: 'muted', detail: '' };
+}
