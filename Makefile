@@ -39,7 +39,7 @@ app: ui
 # tauri-driver + WebKitWebDriver. Screenshots and logs land in target/e2e-artifacts.
 e2e: app
 	JOTLINE_APP_BIN=$(APP_BIN) xvfb-run -a -s "-screen 0 1280x800x24" \
-	  dbus-run-session -- cargo test -p jotline-tests --test e2e -- --test-threads=1 --nocapture
+	  dbus-run-session -- scripts/with-keyring.sh cargo test -p jotline-tests --test e2e -- --test-threads=1 --nocapture
 
 test: check rust-test ui-test e2e
 

@@ -9,7 +9,7 @@ APT_PACKAGES=(
   build-essential pkg-config libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libasound2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus-x11 xdotool
-  postgresql-15
+  postgresql-15 gnome-keyring libsecret-tools
 )
 
 sudo_if_needed() {

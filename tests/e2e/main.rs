@@ -6,3 +6,4 @@ mod draft_recovery;
 mod hotkey_conflict;
 mod hotkey_setting;
 mod startup_errors;
+mod sync_flow;
