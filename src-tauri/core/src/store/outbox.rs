@@ -100,6 +100,55 @@ pub(crate) fn live_batch(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<
     .collect()
 }
 
+/// Like [`live_batch`], minus the ops held back behind a dead op of the same row: a row's
+/// ops must reach the server in order (an edit that overtakes its row's create is refused for
+/// good), so they wait until the dead op is retried or discarded, which renumbers them after
+/// it ([`move_row_to_end`]), since the server has meanwhile seen higher op_seqs.
+pub(crate) fn sendable_batch(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<OutboxOp>> {
+    conn.prepare_cached(
+        "SELECT o.op_seq, o.table_name, o.row_id, o.op, o.changed_fields, o.attempts,
+                o.next_attempt_at
+         FROM outbox o
+         WHERE o.dead = 0 AND NOT EXISTS (
+             SELECT 1 FROM outbox d
+             WHERE d.dead = 1 AND d.table_name = o.table_name AND d.row_id = o.row_id
+               AND d.op_seq < o.op_seq)
+         ORDER BY o.op_seq LIMIT ?1",
+    )?
+    .query_map([limit], op_from_row)?
+    .collect()
+}
+
+/// Moves the ops of one row from `from_seq` on (dead or not) to fresh op_seqs at the end of
+/// the queue, keeping their order, so a retried or discarded dead op and the ops it held back
+/// still reach the server in the order they were written (and above every op_seq the server
+/// has seen). Returns the new op_seq of the op that was at `from_seq`, if any.
+fn move_row_to_end(
+    conn: &Connection,
+    table: &str,
+    row_id: &str,
+    from_seq: i64,
+) -> rusqlite::Result<Option<i64>> {
+    let chain: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT op_seq FROM outbox
+             WHERE table_name = ?1 AND row_id = ?2 AND op_seq >= ?3
+             ORDER BY op_seq",
+        )?
+        .query_map(params![table, row_id, from_seq], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut first = None;
+    for old in chain {
+        let seq = sync_meta::next_op_seq(conn)?;
+        conn.prepare_cached("UPDATE outbox SET op_seq = ?2 WHERE op_seq = ?1")?
+            .execute(params![old, seq])?;
+        if old == from_seq {
+            first = Some(seq);
+        }
+    }
+    Ok(first)
+}
+
 /// Removes an op the server applied (or had already applied).
 pub(crate) fn delete_acked(conn: &Connection, op_seq: i64) -> rusqlite::Result<bool> {
     let n = conn
@@ -207,34 +256,40 @@ pub fn dead_letters(conn: &Connection) -> rusqlite::Result<Vec<DeadLetter>> {
     .collect()
 }
 
-/// Puts a dead op back in the queue under a NEW op_seq (the server has already seen, or
-/// skipped past, the old one and would call it a duplicate). Returns the new op_seq.
-pub(crate) fn requeue_dead(conn: &Connection, op_seq: i64) -> rusqlite::Result<Option<i64>> {
-    let exists: Option<i64> = conn
-        .query_row(
-            "SELECT op_seq FROM outbox WHERE op_seq = ?1 AND dead = 1",
-            [op_seq],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if exists.is_none() {
-        return Ok(None);
-    }
-    let seq = sync_meta::next_op_seq(conn)?;
-    conn.execute(
-        "UPDATE outbox SET op_seq = ?2, dead = 0, attempts = 0, next_attempt_at = NULL,
-             last_error = NULL
-         WHERE op_seq = ?1",
-        params![op_seq, seq],
-    )?;
-    Ok(Some(seq))
+/// `(table_name, row_id)` of a dead op.
+fn dead_row(conn: &Connection, op_seq: i64) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT table_name, row_id FROM outbox WHERE op_seq = ?1 AND dead = 1",
+        [op_seq],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
 }
 
-/// Drops a dead op for good.
+/// Puts a dead op back in the queue under a NEW op_seq (the server has already seen, or
+/// skipped past, the old one and would call it a duplicate), followed by the later ops of its
+/// row in their order ([`move_row_to_end`]). Returns the new op_seq. Run in a transaction.
+pub(crate) fn requeue_dead(conn: &Connection, op_seq: i64) -> rusqlite::Result<Option<i64>> {
+    let Some((table, row_id)) = dead_row(conn, op_seq)? else {
+        return Ok(None);
+    };
+    conn.execute(
+        "UPDATE outbox SET dead = 0, attempts = 0, next_attempt_at = NULL, last_error = NULL
+         WHERE op_seq = ?1",
+        [op_seq],
+    )?;
+    move_row_to_end(conn, &table, &row_id, op_seq)
+}
+
+/// Drops a dead op for good; the later ops of its row move to the end of the queue in order.
 pub(crate) fn discard_dead(conn: &Connection, op_seq: i64) -> rusqlite::Result<bool> {
-    let n = conn.execute(
+    let Some((table, row_id)) = dead_row(conn, op_seq)? else {
+        return Ok(false);
+    };
+    conn.execute(
         "DELETE FROM outbox WHERE op_seq = ?1 AND dead = 1",
         [op_seq],
     )?;
-    Ok(n > 0)
+    move_row_to_end(conn, &table, &row_id, op_seq)?;
+    Ok(true)
 }

@@ -152,6 +152,10 @@ impl Core {
 
     /// Drops a dead op for good; false if there is no such dead op.
     pub fn sync_discard_dead(&self, op_seq: i64) -> Result<bool, SyncError> {
-        Ok(outbox::discard_dead(&self.conn(), op_seq)?)
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let discarded = outbox::discard_dead(&tx, op_seq)?;
+        tx.commit()?;
+        Ok(discarded)
     }
 }

@@ -20,8 +20,9 @@ pub struct PushOutcome {
     pub missing: Vec<i64>,
 }
 
-/// The next batch: a prefix of the live outbox in op_seq order (`None` when nothing is
-/// queued, or when the queue waits for its `next_attempt_at` and `ignore_backoff` is off).
+/// The next batch: a prefix of the live outbox in op_seq order, minus the ops held back behind
+/// a dead op of their row (`None` when nothing is queued, or when the queue waits for its
+/// `next_attempt_at` and `ignore_backoff` is off).
 /// Ops that can no longer be sent (row gone, table not synced) are dead-lettered here, so
 /// this must run in a write transaction.
 pub(crate) fn build_request(
@@ -32,7 +33,7 @@ pub(crate) fn build_request(
 ) -> Result<Option<PushRequest>, SyncError> {
     let client_id = sync_meta::client_id(conn)?
         .ok_or_else(|| SyncError::Malformed("sync_meta has no client id".into()))?;
-    let queued = outbox::live_batch(conn, limit)?;
+    let queued = outbox::sendable_batch(conn, limit)?;
     let Some(first) = queued.first() else {
         return Ok(None);
     };
