@@ -24,10 +24,11 @@ check: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # Core, shell (mock runtime), and the server side against throwaway PostgreSQL clusters:
-# the sync SQL itself (server) and the local Supabase-compatible backend over HTTP (backend).
+# the sync SQL itself (server), the local Supabase-compatible backend over HTTP (backend), and
+# client + backend together with injected faults and a randomized multi-device simulation (sync).
 rust-test: ui
 	cargo test --workspace --exclude jotline-tests
-	cargo test -p jotline-tests --lib --test server --test backend
+	cargo test -p jotline-tests --lib --test server --test backend --test sync
 
 ui-test: deps
 	cd ui && npm test
