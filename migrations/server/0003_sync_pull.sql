@@ -29,6 +29,11 @@ declare
     v_count   integer;
     v_next    text;
     v_horizon bigint;
+    -- Per table, the (version, id) after which its rows of this page start (see below).
+    v_e_ver   bigint;
+    v_e_id    uuid;
+    v_c_ver   bigint;
+    v_c_id    uuid;
 begin
     if v_uid is null then
         raise exception 'sync_pull: not authenticated (no user id in the JWT claims)'
@@ -56,6 +61,16 @@ begin
         end if;
     end if;
 
+    -- (version, T, id) > (v_ver, v_tbl, v_id) for the rows of table T, as a (version, id) bound
+    -- that the (user_id, version, id) index can seek to: after (v_ver, v_id) when T is the
+    -- cursor's table, from v_ver on when T sorts after it, above v_ver when T sorts before it.
+    -- Each table then yields at most page_size + 1 rows in index order, and only those are
+    -- turned into JSON: a page costs the same wherever the cursor is.
+    v_e_ver := case when 'entries' > v_tbl then v_ver - 1 else v_ver end;
+    v_e_id := case when 'entries' = v_tbl then v_id else 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid end;
+    v_c_ver := case when 'captures' > v_tbl then v_ver - 1 else v_ver end;
+    v_c_id := case when 'captures' = v_tbl then v_id else 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid end;
+
     with candidates as (
         select e.version, 'entries'::text as tbl, e.id,
                jsonb_build_object(
@@ -65,8 +80,10 @@ begin
                    'updated_at', jotline_private.rfc3339(e.updated_at),
                    'deleted_at', jotline_private.rfc3339(e.deleted_at),
                    'version', e.version) as row
-        from public.entries e
-        where e.user_id = v_uid and e.version >= v_ver
+        from (select x.* from public.entries x
+              where x.user_id = v_uid and (x.version, x.id) > (v_e_ver, v_e_id)
+              order by x.version, x.id
+              limit sync_pull.page_size + 1) e
         union all
         select c.version, 'captures'::text, c.id,
                jsonb_build_object(
@@ -76,8 +93,10 @@ begin
                    'error', c.error, 'context', c.context, 'entry_id', c.entry_id,
                    'deleted_at', jotline_private.rfc3339(c.deleted_at),
                    'version', c.version)
-        from public.captures c
-        where c.user_id = v_uid and c.version >= v_ver
+        from (select x.* from public.captures x
+              where x.user_id = v_uid and (x.version, x.id) > (v_c_ver, v_c_id)
+              order by x.version, x.id
+              limit sync_pull.page_size + 1) c
     ),
     page as (
         select p.*, row_number() over (order by p.version, p.tbl, p.id) as rn
