@@ -53,3 +53,4 @@ bench: ui
 	cargo build --release -p jotline
 	JOTLINE_APP_BIN=$(CARGO_TARGET_DIR)/release/jotline xvfb-run -a -s "-screen 0 1280x800x24" \
 	  dbus-run-session -- cargo run --release -p jotline-tests --bin app-bench
+	cargo run --release -p jotline-tests --bin sync-bench
