@@ -2,7 +2,7 @@
 
 use crate::cli::CliCommand;
 use crate::state::{self, AppState};
-use crate::{actions, commands, data_dir, events, hotkey, tray, windows};
+use crate::{actions, commands, connectivity, data_dir, events, hotkey, tray, windows};
 use jotline_core::types::Surface;
 use jotline_core::{Core, CoreConfig, SystemClock};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,6 +92,7 @@ fn setup(
     if let Some(core) = core {
         events::forward(handle.clone(), &core);
         start_sync(handle.clone(), core);
+        connectivity::watch(handle.clone());
     }
 
     windows::create_all(&handle, command != CliCommand::OpenCapture || failed)?;

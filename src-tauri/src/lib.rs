@@ -4,6 +4,7 @@ pub mod actions;
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod connectivity;
 pub mod data_dir;
 pub mod events;
 pub mod hotkey;
