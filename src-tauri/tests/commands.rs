@@ -1,15 +1,15 @@
 //! The shell's commands through Tauri's mock runtime: the real invoke path (argument
 //! names, serialization, `{code, message}` errors) over a real journal in a temp dir.
 
-use jotline_core::types::{ErrorCode, HotkeyStatus, StartupError};
+mod common;
+
+use jotline_core::types::{ErrorCode, StartupError};
 use jotline_core::{Core, CoreConfig, SystemClock};
 use jotline_shell::{commands, state::AppState};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+use tauri::test::MockRuntime;
+use tauri::WebviewWindow;
 
 struct Harness {
     _app: tauri::App<MockRuntime>,
@@ -19,23 +19,11 @@ struct Harness {
 
 fn harness_with(journal: impl FnOnce(&std::path::Path) -> Result<Core, StartupError>) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_builder()
-        .invoke_handler(commands::handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let hotkey = HotkeyStatus {
-        hotkey: "Ctrl+Shift+Space".into(),
-        registered: true,
-        error: None,
-    };
-    app.manage(AppState::with_token_store(
+    let (app, window) = common::app_with(AppState::with_token_store(
         journal(dir.path()),
-        hotkey,
+        common::hotkey_registered(),
         Arc::new(jotline_core::auth::MemoryTokenStore::new()),
     ));
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
     Harness {
         _app: app,
         window,
@@ -55,20 +43,7 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // The app's own origin on Linux (a remote origin would be refused by the ACL).
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        common::invoke(&self.window, cmd, args)
     }
 }
 

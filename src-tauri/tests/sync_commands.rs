@@ -2,18 +2,17 @@
 //! answers sign-in for two users (sync calls get a 503: the engine just backs off). Tokens
 //! go to a `MemoryTokenStore`; the app itself always uses the keyring.
 
+mod common;
+
 use jotline_core::auth::{MemoryTokenStore, TokenStore};
-use jotline_core::types::HotkeyStatus;
 use jotline_core::{Core, CoreConfig, Surface, SystemClock};
-use jotline_shell::{commands, state::AppState};
+use jotline_shell::state::AppState;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
+use tauri::test::MockRuntime;
+use tauri::WebviewWindow;
 
 const ANA: &str = "0190a000-0000-7000-8000-00000000000a";
 const BEN: &str = "0190a000-0000-7000-8000-00000000000b";
@@ -30,29 +29,17 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_builder()
-        .invoke_handler(commands::handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
     let core = Core::open(CoreConfig {
         data_dir: dir.path().to_path_buf(),
         clock: Arc::new(SystemClock),
     })
     .unwrap();
     let tokens = Arc::new(MemoryTokenStore::new());
-    let hotkey = HotkeyStatus {
-        hotkey: "Ctrl+Shift+Space".into(),
-        registered: true,
-        error: None,
-    };
-    app.manage(AppState::with_token_store(
+    let (app, window) = common::app_with(AppState::with_token_store(
         Ok(core.clone()),
-        hotkey,
+        common::hotkey_registered(),
         tokens.clone(),
     ));
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
     Harness {
         _app: app,
         window,
@@ -64,19 +51,7 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        common::invoke(&self.window, cmd, args)
     }
 
     fn configure(&self, url: &str) {
