@@ -26,12 +26,14 @@ async fn changed_hotkey_opens_the_capture_window_and_is_persisted() -> anyhow::R
         .await?
         .click()
         .await?;
-    let status = session
-        .wait_for("[data-testid=hotkey-status]")
-        .await?
-        .text()
+    // The status of the old hotkey is on screen until the save answers: wait for the new one.
+    session
+        .wait_until(
+            "settings report the new hotkey as registered",
+            "return document.querySelector('[data-testid=hotkey-status]')?.textContent\
+             .includes('Ctrl+Alt+J') === true",
+        )
         .await?;
-    assert!(status.contains("Ctrl+Alt+J"), "hotkey status: {status}");
 
     let settings = std::fs::read_to_string(data.path().join("settings.json"))?;
     assert!(settings.contains("Ctrl+Alt+J"), "settings.json: {settings}");
