@@ -58,12 +58,14 @@ async fn hotkey_capture_reaches_disk_and_timeline() -> anyhow::Result<()> {
 
     session.switch_to_main().await?;
     session.wait_for_timeline_text(NOTE).await?;
-    let status = session
-        .wait_for("[data-testid=status-bar]")
-        .await?
-        .text()
+    // The status bar follows its own event; wait for it rather than read it once.
+    session
+        .wait_until(
+            "the status bar counts the new entry",
+            "return document.querySelector('[data-testid=status-bar]')?.textContent\
+             .includes('1 entr') === true",
+        )
         .await?;
-    assert!(status.contains("1 entr"), "status bar: {status}");
     session
         .screenshot(artifacts.join("main-window.png"))
         .await?;

@@ -1,4 +1,6 @@
 //! End-to-end tests of the real app window (run by `make e2e` under Xvfb + D-Bus).
+//! They must run one at a time (`--test-threads=1`, as the Makefile does): the capture
+//! hotkey is global to the X display, so two apps at once would fight over it.
 
 mod capture_flow;
 mod cli_trigger;
