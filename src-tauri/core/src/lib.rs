@@ -13,6 +13,7 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod sync_account;
+pub mod transcribe;
 pub mod tray_view;
 pub mod types;
 

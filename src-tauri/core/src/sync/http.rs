@@ -70,22 +70,27 @@ impl SyncClient {
         if status.is_success() {
             return Ok(bytes);
         }
-        let message = error_message(status, &bytes);
-        Err(match status {
-            StatusCode::UNAUTHORIZED => SyncError::Unauthorized(message),
-            s if s.is_server_error() => SyncError::Server {
-                status: s.as_u16(),
-                message,
-            },
-            s => SyncError::Rejected {
-                status: s.as_u16(),
-                message,
-            },
-        })
+        Err(status_error(status, &bytes))
     }
 }
 
-fn classify(e: reqwest::Error) -> SyncError {
+/// A non-2xx answer, classified (401 → refresh, 5xx → retry, other 4xx → reject).
+pub(crate) fn status_error(status: StatusCode, bytes: &[u8]) -> SyncError {
+    let message = error_message(status, bytes);
+    match status {
+        StatusCode::UNAUTHORIZED => SyncError::Unauthorized(message),
+        s if s.is_server_error() => SyncError::Server {
+            status: s.as_u16(),
+            message,
+        },
+        s => SyncError::Rejected {
+            status: s.as_u16(),
+            message,
+        },
+    }
+}
+
+pub(crate) fn classify(e: reqwest::Error) -> SyncError {
     if e.is_timeout() {
         SyncError::Timeout
     } else if e.is_decode() || e.is_body() {
@@ -96,7 +101,7 @@ fn classify(e: reqwest::Error) -> SyncError {
 }
 
 /// PostgREST's `{message, details, hint, code}`, GoTrue-ish `{msg}` / `{error}`, else an excerpt.
-fn error_message(status: StatusCode, bytes: &[u8]) -> String {
+pub(crate) fn error_message(status: StatusCode, bytes: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
         for key in ["message", "msg", "error_description", "error"] {
             if let Some(s) = v.get(key).and_then(|m| m.as_str()) {

@@ -11,6 +11,7 @@ mod pull;
 mod push;
 mod round;
 mod rows;
+pub mod storage;
 
 pub use backoff::Backoff;
 pub use engine::{EngineConfig, SyncEngine, Trigger};

@@ -11,4 +11,5 @@ mod parse;
 mod settings;
 mod store;
 mod sync;
+mod transcribe;
 mod tray_view;

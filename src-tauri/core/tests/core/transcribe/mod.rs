@@ -1,0 +1,3 @@
+mod key_store;
+mod openai;
+mod response;
