@@ -12,6 +12,8 @@ pub fn run_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
         TrayAction::QuickCapture => windows::show_capture(app),
         TrayAction::OpenJournal => windows::show_main(app),
         TrayAction::SyncNow => refresh_status(app),
+        TrayAction::PauseSync => set_paused(app, true),
+        TrayAction::ResumeSync => set_paused(app, false),
         TrayAction::Quit => app.exit(0),
     }
 }
@@ -58,6 +60,21 @@ fn refresh_status<R: Runtime>(app: &AppHandle<R>) {
             .await;
         if let Ok(status) = state.status() {
             crate::events::publish_status(&app, status);
+        }
+    });
+}
+
+/// Tray "Pause sync" / "Resume sync"; the new state reaches the tray and the windows through
+/// the sync manager's notices.
+fn set_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let Ok(core) = state.core() else {
+            return;
+        };
+        if let Err(err) = state.sync.set_paused(core, paused).await {
+            tracing::warn!(code = ?err.code, "sync pause not changed");
         }
     });
 }

@@ -43,6 +43,9 @@ pub struct SyncManager {
 struct Shared {
     state: Mutex<SyncState>,
     account: Mutex<Option<Account>>,
+    /// "Pause sync" until "Resume sync" or the next start of the app: a pause is for the
+    /// moment (a metered connection, a demo), and a forgotten one must not stop sync for good.
+    paused: Mutex<bool>,
     notices: broadcast::Sender<SyncNotice>,
 }
 
@@ -71,6 +74,7 @@ impl SyncManager {
             shared: Arc::new(Shared {
                 state: Mutex::new(SyncState::LocalOnly),
                 account: Mutex::new(None),
+                paused: Mutex::new(false),
                 notices,
             }),
             engine: tokio::sync::Mutex::new(None),
@@ -83,6 +87,18 @@ impl SyncManager {
 
     pub fn state(&self) -> SyncState {
         lock(&self.shared.state).clone()
+    }
+
+    pub fn paused(&self) -> bool {
+        *lock(&self.shared.paused)
+    }
+
+    /// Pauses or resumes sync. Pausing stops a round in progress at once (nothing is lost:
+    /// see `SyncEngine::abort`); resuming starts the engine, whose first round runs at once.
+    pub async fn set_paused(&self, core: &Core, paused: bool) -> Result<(), ApiError> {
+        *lock(&self.shared.paused) = paused;
+        tracing::info!(paused, "sync pause changed");
+        self.start(core).await
     }
 
     /// The signed-in account; `None` once the session expired.
@@ -107,6 +123,16 @@ impl SyncManager {
         }
         let tokens = (self.tokens_for)(backend_url(&settings));
         match load(tokens.clone()).await {
+            Ok(Some(session)) if self.paused() => {
+                let account = account_of(&session);
+                self.shared.set(
+                    SyncState::Paused {
+                        email: account.email.clone(),
+                    },
+                    Some(account),
+                );
+                Ok(())
+            }
             Ok(Some(session)) => {
                 *running = Some(self.spawn(core, &settings, tokens, &session)?);
                 Ok(())
@@ -191,6 +217,8 @@ impl SyncManager {
         }
         let tokens = (self.tokens_for)(backend_url(&settings));
         save(tokens.clone(), session.clone()).await?;
+        // Signing in is asking to sync: it ends a pause.
+        *lock(&self.shared.paused) = false;
         let account = account_of(&session);
         *running = Some(self.spawn(core, &settings, tokens, &session)?);
         tracing::info!(user = %session.user_id, "signed in");
@@ -308,10 +336,12 @@ impl Shared {
     }
 }
 
+/// Stops the engine at once, even mid-round: sign-out, sign-in, pause and new backend
+/// settings should not wait for a slow backend.
 async fn stop_engine(running: &mut Option<Running>) {
     if let Some(Running { engine, watcher }) = running.take() {
-        engine.shutdown().await;
         watcher.abort();
+        engine.abort().await;
     }
 }
 

@@ -280,3 +280,40 @@ fn sync_details_list_pending_changes_and_unknown_dead_letters_are_not_found() {
     let err = h.invoke("full_resync", json!({})).unwrap_err();
     assert_eq!(err["code"], json!("invalid_input"), "{err}");
 }
+
+#[test]
+fn pause_stops_syncing_until_resumed_and_needs_an_account() {
+    let h = harness();
+    let err = h
+        .invoke("set_sync_paused", json!({ "paused": true }))
+        .unwrap_err();
+    assert_eq!(err["code"], json!("invalid_input"), "{err}");
+
+    h.configure(&stub_backend());
+    h.sign_in("ana@x", false).unwrap();
+    h.invoke("set_sync_paused", json!({ "paused": true }))
+        .unwrap();
+    let status = h.invoke("get_status", json!({})).unwrap();
+    assert_eq!(
+        status["sync"],
+        json!({ "state": "paused", "email": "ana@x" }),
+        "{status}"
+    );
+    let err = h.invoke("full_resync", json!({})).unwrap_err();
+    assert_eq!(
+        err["code"],
+        json!("invalid_input"),
+        "no engine runs while paused"
+    );
+    assert_eq!(
+        h.invoke("get_account", json!({})).unwrap()["email"],
+        json!("ana@x"),
+        "pausing keeps the account"
+    );
+
+    h.invoke("set_sync_paused", json!({ "paused": false }))
+        .unwrap();
+    let status = h.invoke("get_status", json!({})).unwrap();
+    assert_eq!(status["sync"]["state"], json!("active"), "{status}");
+    h.invoke("full_resync", json!({})).unwrap();
+}

@@ -32,14 +32,18 @@ pub enum TrayAction {
     QuickCapture,
     OpenJournal,
     SyncNow,
+    PauseSync,
+    ResumeSync,
     Quit,
 }
 
 impl TrayAction {
-    pub const ALL: [TrayAction; 4] = [
+    pub const ALL: [TrayAction; 6] = [
         TrayAction::QuickCapture,
         TrayAction::OpenJournal,
         TrayAction::SyncNow,
+        TrayAction::PauseSync,
+        TrayAction::ResumeSync,
         TrayAction::Quit,
     ];
 
@@ -49,6 +53,8 @@ impl TrayAction {
             TrayAction::QuickCapture => "quick-capture",
             TrayAction::OpenJournal => "open-journal",
             TrayAction::SyncNow => "sync-now",
+            TrayAction::PauseSync => "pause-sync",
+            TrayAction::ResumeSync => "resume-sync",
             TrayAction::Quit => "quit",
         }
     }
@@ -135,6 +141,19 @@ where
             )
         }
         SyncState::SignedOut { reason } => signed_out(pending, reason.as_deref()),
+        SyncState::Paused { email } => (
+            TrayIconKind::LocalOnly,
+            if pending == 0 {
+                "Sync paused".to_string()
+            } else {
+                format!("Sync paused · {}", pending_label(pending))
+            },
+            format!(
+                "Jotline — sync paused ({email}): {}; choose Resume sync to continue",
+                waiting("nothing is sent or fetched")
+            ),
+            false,
+        ),
         SyncState::Active { status: s, .. } => match s.phase {
             SyncPhase::SignedOut => signed_out(pending, s.last_error.as_deref()),
             SyncPhase::Pushing | SyncPhase::Pulling => (
@@ -204,6 +223,16 @@ where
         label: label.to_string(),
         enabled,
     };
+    // Pausing needs an account; resuming is offered exactly while paused.
+    let pause_item = match &status.sync {
+        SyncState::Paused { .. } => item(TrayAction::ResumeSync, "Resume sync", true),
+        SyncState::Active { status: s, .. } => item(
+            TrayAction::PauseSync,
+            "Pause sync",
+            s.phase != SyncPhase::SignedOut,
+        ),
+        _ => item(TrayAction::PauseSync, "Pause sync", false),
+    };
     TrayView {
         icon,
         title,
@@ -212,6 +241,7 @@ where
             item(TrayAction::QuickCapture, "Quick capture", true),
             item(TrayAction::OpenJournal, "Open journal", true),
             item(TrayAction::SyncNow, "Sync now", can_sync),
+            pause_item,
             item(TrayAction::Quit, "Quit Jotline", true),
         ],
     }

@@ -87,6 +87,9 @@ pub enum SyncState {
     },
     /// Signed in: the engine runs and reports its status.
     Active { email: String, status: SyncStatus },
+    /// Signed in, but the user paused sync (tray "Pause sync"): nothing is sent or fetched
+    /// until "Resume sync" or the next start of the app.
+    Paused { email: String },
 }
 
 /// The signed-in account (tokens never leave the keyring).

@@ -39,6 +39,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         account::sign_out,
         sync::get_sync_details,
         sync::full_resync,
+        sync::set_sync_paused,
         sync::retry_dead_letter,
         sync::discard_dead_letter,
     ]

@@ -27,4 +27,5 @@ pub const COMMAND_NAMES: &[&str] = &[
     "full_resync",
     "retry_dead_letter",
     "discard_dead_letter",
+    "set_sync_paused",
 ];

@@ -41,7 +41,8 @@ pub async fn retry_dead_letter(state: State<'_, AppState>, op_seq: i64) -> Resul
     Ok(())
 }
 
-/// Drops a dead letter for good (the local entry keeps its current text).
+/// Drops a dead letter for good; the next round (started at once) pulls everything again,
+/// so the row returns to the server's version.
 #[tauri::command]
 #[instrument(skip(state), err(Debug))]
 pub async fn discard_dead_letter(state: State<'_, AppState>, op_seq: i64) -> Result<(), ApiError> {
@@ -53,7 +54,19 @@ pub async fn discard_dead_letter(state: State<'_, AppState>, op_seq: i64) -> Res
         return Err(not_found(op_seq));
     }
     core.republish_status();
+    state.sync.trigger(Trigger::Manual).await;
     Ok(())
+}
+
+/// "Pause sync" / "Resume sync" (also in the tray menu).
+#[tauri::command]
+#[instrument(skip(state), err(Debug))]
+pub async fn set_sync_paused(state: State<'_, AppState>, paused: bool) -> Result<(), ApiError> {
+    let core = state.core()?;
+    if state.sync.account().is_none() {
+        return Err(api(ErrorCode::InvalidInput, "Sign in to sync first."));
+    }
+    state.sync.set_paused(core, paused).await
 }
 
 fn not_found(op_seq: i64) -> ApiError {

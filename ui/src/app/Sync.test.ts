@@ -66,6 +66,27 @@ describe('sync in the journal window', () => {
     expect(shell.callsOf('retry_dead_letter')[0].args).toEqual({ opSeq: 3 });
     expect(shell.callsOf('discard_dead_letter')[0].args).toEqual({ opSeq: 3 });
   });
+
+  it('pauses sync from the panel and offers Resume while paused', async () => {
+    const shell = await openApp({
+      get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: [] }),
+      set_sync_paused: () => null,
+    });
+    await shell.emit('status-changed', { type: 'statusChanged', status: synced });
+    await fireEvent.click(screen.getByTestId('sync-state'));
+    await settle();
+    await fireEvent.click(screen.getByTestId('pause-sync'));
+    await settle();
+    expect(shell.callsOf('set_sync_paused')[0].args).toEqual({ paused: true });
+    const paused: AppStatus = { entryCount: 2, pendingOps: 1, sync: { state: 'paused', email: 'ana@x' } };
+    await shell.emit('status-changed', { type: 'statusChanged', status: paused });
+    await settle();
+    expect(screen.getByTestId('sync-state').textContent).toBe('Sync paused · 1 change not synced');
+    expect(screen.queryByTestId('pause-sync')).toBeNull();
+    await fireEvent.click(screen.getByTestId('resume-sync'));
+    await settle();
+    expect(shell.callsOf('set_sync_paused')[1].args).toEqual({ paused: false });
+  });
 });
 
 describe('sync settings', () => {

@@ -56,7 +56,7 @@ describe('api.ts commands', () => {
         'get_startup_error', 'get_status', 'list_timeline', 'load_draft', 'refresh', 'save_capture',
         'save_draft', 'search_entries', 'set_capture_hotkey', 'show_main_window', 'update_entry',
         'get_account', 'set_sync_settings', 'sign_up', 'sign_in', 'sign_out', 'get_sync_details',
-        'full_resync', 'retry_dead_letter', 'discard_dead_letter',
+        'full_resync', 'retry_dead_letter', 'discard_dead_letter', 'set_sync_paused',
       ].sort(),
     );
   });

@@ -187,6 +187,10 @@ export function getSyncDetails(): Promise<SyncDetails> {
   return call(invoke<SyncDetails>('get_sync_details'));
 }
 
+export function setSyncPaused(paused: boolean): Promise<null> {
+  return call(invoke<null>('set_sync_paused', { paused }));
+}
+
 export function fullResync(): Promise<null> {
   return call(invoke<null>('full_resync'));
 }

@@ -32,7 +32,7 @@ export type SyncState = { "state": "localOnly" } | { "state": "signedOut",
 /**
  * Why, when the session ended on its own (e.g. expired).
  */
-reason: string | null, } | { "state": "active", email: string, status: SyncStatus, };
+reason: string | null, } | { "state": "active", email: string, status: SyncStatus, } | { "state": "paused", email: string, };
 
 export type AppStatus = { entryCount: number, 
 /**

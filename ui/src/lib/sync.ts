@@ -35,6 +35,12 @@ export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel 
         tone: 'muted',
         detail: sync.reason ? `Signed out: ${sync.reason}` : 'Sign in (Settings) to sync.',
       };
+    case 'paused':
+      return {
+        text: pending > 0 ? `Sync paused · ${changes(pending)}` : 'Sync paused',
+        tone: 'muted',
+        detail: `Nothing is sent or fetched for ${sync.email}; resume from the tray or the sync panel.`,
+      };
     case 'active': {
       const s = sync.status;
       const last = s.lastSyncedAt ? `last synced ${syncTime(s.lastSyncedAt, now)}` : 'not synced yet';

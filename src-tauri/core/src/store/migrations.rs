@@ -14,6 +14,10 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../../../migrations/local/0002_sync.sql"),
     ),
+    (
+        3,
+        include_str!("../../../../migrations/local/0003_captures.sql"),
+    ),
 ];
 
 /// The schema version this build understands.

@@ -192,7 +192,7 @@ pub(crate) fn record_failure(
     Ok(dead)
 }
 
-/// What the pending (non-dead) ops of one row change.
+/// What the unsynced ops of one row (pending or dead-lettered) change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PendingFields {
     pub fields: std::collections::BTreeSet<String>,
@@ -215,9 +215,10 @@ pub(crate) fn pending_fields(
     row_id: &str,
 ) -> rusqlite::Result<PendingFields> {
     let mut out = PendingFields::default();
+    // Dead ops count too: until the user retries or discards one, its change is still
+    // the local value the user sees, and a pull must not silently replace it.
     let mut stmt = conn.prepare_cached(
-        "SELECT op, changed_fields FROM outbox
-         WHERE table_name = ?1 AND row_id = ?2 AND dead = 0",
+        "SELECT op, changed_fields FROM outbox WHERE table_name = ?1 AND row_id = ?2",
     )?;
     let rows = stmt.query_map([table, row_id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))

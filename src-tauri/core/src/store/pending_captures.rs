@@ -63,6 +63,8 @@ pub(crate) struct SyncedCapture {
     pub error: Option<String>,
     pub context: Option<String>,
     pub entry_id: Option<String>,
+    /// Tombstone: set once, never cleared (delete wins).
+    pub deleted_at: Option<i64>,
     pub server_version: Option<i64>,
 }
 
@@ -70,7 +72,7 @@ pub(crate) fn get_for_sync(conn: &Connection, id: &str) -> rusqlite::Result<Opti
     use rusqlite::OptionalExtension;
     conn.prepare_cached(
         "SELECT id, created_at, surface, text, audio_path, audio_duration_ms, parse_status,
-                context, entry_id, server_version, error
+                context, entry_id, server_version, error, deleted_at
          FROM pending_captures WHERE id = ?1",
     )?
     .query_row([id], |r| {
@@ -86,6 +88,7 @@ pub(crate) fn get_for_sync(conn: &Connection, id: &str) -> rusqlite::Result<Opti
             entry_id: r.get(8)?,
             server_version: r.get(9)?,
             error: r.get(10)?,
+            deleted_at: r.get(11)?,
         })
     })
     .optional()
@@ -95,14 +98,15 @@ pub(crate) fn get_for_sync(conn: &Connection, id: &str) -> rusqlite::Result<Opti
 pub(crate) fn upsert_remote(conn: &Connection, c: &SyncedCapture) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO pending_captures (id, created_at, surface, text, audio_path,
-             audio_duration_ms, parse_status, context, entry_id, server_version, error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             audio_duration_ms, parse_status, context, entry_id, server_version, error,
+             deleted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at,
              surface = excluded.surface, text = excluded.text, audio_path = excluded.audio_path,
              audio_duration_ms = excluded.audio_duration_ms,
              parse_status = excluded.parse_status, context = excluded.context,
              entry_id = excluded.entry_id, server_version = excluded.server_version,
-             error = excluded.error",
+             error = excluded.error, deleted_at = excluded.deleted_at",
     )?
     .execute(params![
         c.id,
@@ -115,7 +119,8 @@ pub(crate) fn upsert_remote(conn: &Connection, c: &SyncedCapture) -> rusqlite::R
         c.context,
         c.entry_id,
         c.server_version,
-        c.error
+        c.error,
+        c.deleted_at
     ])?;
     Ok(())
 }

@@ -106,6 +106,15 @@ impl SyncEngine {
         drop(self.triggers);
         let _ = self.task.await;
     }
+
+    /// Stops the task now, mid-round if need be (sign-out, pause): the user should not wait
+    /// for a slow backend. Safe because the task only stops at an await: every local change
+    /// is one SQLite transaction that has committed or not started, and a push whose answer
+    /// is lost is re-sent under the same op_seq, which the server applies once.
+    pub async fn abort(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
 }
 
 struct Worker {
@@ -254,8 +263,14 @@ impl Worker {
                 Err(e) => return self.auth_failed(e),
             }
         }
-        if let Err(e) = self.core.sync_set_user(session.user_id) {
-            return self.failed(SyncPhase::Error, e.to_string());
+        match self.core.sync_claim_user(session.user_id) {
+            Ok(()) => {}
+            Err(e @ SyncError::OtherAccount) => {
+                // Retrying cannot help; a new sign-in (SessionChanged) wakes the engine.
+                self.failed(SyncPhase::Error, e.to_string());
+                return Next::Wait;
+            }
+            Err(e) => return self.failed(SyncPhase::Error, e.to_string()),
         }
         let mut report = RoundReport::default();
         let mut pushed = false;

@@ -23,6 +23,10 @@ pub enum SyncError {
     /// A 2xx body that is not the protocol's JSON, or a row the client cannot apply.
     #[error("{0}")]
     Malformed(String),
+    /// The signed-in user is not the one whose journal this database holds: pushing would
+    /// put one user's changes into another's account.
+    #[error("this journal belongs to another account; sign in again from Settings to switch")]
+    OtherAccount,
     #[error(transparent)]
     Store(#[from] CoreError),
 }

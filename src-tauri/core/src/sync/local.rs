@@ -127,6 +127,23 @@ impl Core {
         Ok(sync_meta::set_user_id(&self.conn(), &user_id.to_string())?)
     }
 
+    /// Makes sure this journal is `user_id`'s before anything is pushed: a journal without a
+    /// user is adopted; another user's is refused ([`SyncError::OtherAccount`]). Switching
+    /// accounts is the sign-in flow's job (`switch_journal_user`), never the engine's.
+    pub fn sync_claim_user(&self, user_id: Uuid) -> Result<(), SyncError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        match sync_meta::user_id(&tx)? {
+            None => {
+                sync_meta::set_user_id(&tx, &user_id.to_string())?;
+            }
+            Some(current) if current == user_id.to_string() => {}
+            Some(_) => return Err(SyncError::OtherAccount),
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Times of the last successful pull and push.
     pub fn sync_last_times(&self) -> Result<LastSync, SyncError> {
         let (pull, push) = sync_meta::last_sync_times(&self.conn())?;
@@ -150,11 +167,17 @@ impl Core {
         Ok(seq)
     }
 
-    /// Drops a dead op for good; false if there is no such dead op.
+    /// Drops a dead op for good; false if there is no such dead op. The fields it protected
+    /// from pulls are the server's again: the pull cursor is forgotten so the next round
+    /// pulls every row and the discarded change gives way to the server's value (a full
+    /// pull is heavy, but discarding is a rare, explicit choice and needs no extra protocol).
     pub fn sync_discard_dead(&self, op_seq: i64) -> Result<bool, SyncError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let discarded = outbox::discard_dead(&tx, op_seq)?;
+        if discarded {
+            sync_meta::reset_cursor(&tx)?;
+        }
         tx.commit()?;
         Ok(discarded)
     }

@@ -1,8 +1,10 @@
 //! The JSON of `sync_push` / `sync_pull`, exactly as `migrations/server/README.md` specifies.
 //!
-//! Parsing is strict: unknown fields, missing fields and wrong types are errors, and a
-//! truncated or non-JSON body is reported with a short excerpt (never more than
-//! [`EXCERPT_CHARS`] characters, so a note body cannot end up in a log line in full).
+//! Parsing of the server's answers is strict about what the client relies on (missing fields
+//! and wrong types are errors) but ignores fields it does not know, so a newer server that adds
+//! one does not stop older clients from syncing. A truncated or non-JSON body is reported with
+//! a short excerpt (never more than [`EXCERPT_CHARS`] characters, so a note body cannot end up
+//! in a log line in full).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -42,7 +44,6 @@ pub enum OpKind {
 
 /// Response `200` of `sync_push`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PushResponse {
     pub version: i64,
     pub last_op_seq: i64,
@@ -50,7 +51,6 @@ pub struct PushResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OpResult {
     pub op_seq: i64,
     pub status: OpStatus,
@@ -76,7 +76,6 @@ pub struct PullRequest {
 
 /// Response `200` of `sync_pull`: one page of changed rows in `(version, table, id)` order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     pub next_cursor: Option<String>,
@@ -85,7 +84,6 @@ pub struct PullResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Change {
     pub table: String,
     pub row: serde_json::Value,

@@ -63,6 +63,7 @@ pub(crate) fn capture_fields(c: &SyncedCapture) -> Map<String, Value> {
     });
     m.insert("context".into(), context);
     m.insert("entry_id".into(), opt_str(&c.entry_id));
+    m.insert("deleted_at".into(), opt_time_json(c.deleted_at));
     m
 }
 
@@ -245,6 +246,7 @@ impl<'a> RemoteRow<'a> {
                 error: None,
                 context: None,
                 entry_id: None,
+                deleted_at: None,
                 server_version: None,
             },
         };
@@ -277,6 +279,12 @@ impl<'a> RemoteRow<'a> {
         }
         if let (Some(v), true) = (self.opt_string("entry_id")?, take("entry_id")) {
             next.entry_id = v;
+        }
+        // Delete wins both ways, as for entries.
+        if next.deleted_at.is_none() {
+            if let Some(Some(at)) = self.opt_time("deleted_at")? {
+                next.deleted_at = Some(at);
+            }
         }
         if !["desktop_hotkey", "in_app", "cli"].contains(&next.surface.as_str()) {
             return Err(self.err("surface", &format!("{:?} is unknown", next.surface)));

@@ -31,6 +31,7 @@ fn local_only_with_nothing_pending() {
             (TrayAction::QuickCapture, "Quick capture", true),
             (TrayAction::OpenJournal, "Open journal", true),
             (TrayAction::SyncNow, "Sync now", false),
+            (TrayAction::PauseSync, "Pause sync", false),
             (TrayAction::Quit, "Quit Jotline", true),
         ]
     );
@@ -46,7 +47,7 @@ fn local_only_with_pending_changes_says_how_many() {
         "Jotline — 3 changes not synced: saved on this computer only; sign in to sync"
     );
     assert_eq!(tray_view(&status(1)).title, "1 change not synced");
-    assert_eq!(labels(&v).len(), 4);
+    assert_eq!(labels(&v).len(), 5);
     assert!(
         !v.items
             .iter()
@@ -221,6 +222,50 @@ mod synced_states {
             v.tooltip,
             "Jotline — signed out (the session expired: sign in again): 2 changes wait on \
              this computer; sign in to sync"
+        );
+    }
+
+    fn item(v: &TrayView, action: TrayAction) -> Option<(String, bool)> {
+        v.items
+            .iter()
+            .find(|i| i.action == action)
+            .map(|i| (i.label.clone(), i.enabled))
+    }
+
+    #[test]
+    fn pause_is_offered_while_signed_in_and_resume_while_paused() {
+        let v = view(&active(SyncPhase::Idle, 0, Some(synced_at())));
+        assert_eq!(
+            item(&v, TrayAction::PauseSync),
+            Some(("Pause sync".into(), true))
+        );
+        assert_eq!(item(&v, TrayAction::ResumeSync), None);
+
+        let v = view(&AppStatus {
+            entry_count: 1,
+            pending_ops: 3,
+            sync: SyncState::Paused {
+                email: "ana@example.com".into(),
+            },
+        });
+        assert_eq!(v.icon, TrayIconKind::LocalOnly);
+        assert_eq!(v.title, "Sync paused · 3 changes not synced");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — sync paused (ana@example.com): nothing is sent or fetched; 3 changes \
+             wait on this computer; choose Resume sync to continue"
+        );
+        assert!(!can_sync(&v));
+        assert_eq!(
+            item(&v, TrayAction::ResumeSync),
+            Some(("Resume sync".into(), true))
+        );
+        assert_eq!(item(&v, TrayAction::PauseSync), None);
+
+        let expired = view(&active(SyncPhase::SignedOut, 0, None));
+        assert_eq!(
+            item(&expired, TrayAction::PauseSync),
+            Some(("Pause sync".into(), false))
         );
     }
 

@@ -1,5 +1,5 @@
 use super::http::session;
-use super::stub::{dead_url, reply, Stub};
+use super::stub::{dead_url, reply, slow, Stub};
 use crate::common::fixture;
 use jotline_core::auth::{AuthClient, BackendConfig, MemoryTokenStore, TokenStore};
 use jotline_core::sync::{EngineConfig, SyncClient, SyncEngine, Trigger};
@@ -175,4 +175,58 @@ async fn a_local_write_starts_a_round_after_the_debounce() {
     assert_eq!(f.core.status().unwrap().pending_ops, 0);
     assert_eq!(stub.requests().len(), 3);
     e.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_journal_of_another_account_is_never_pushed_to_the_signed_in_one() {
+    let f = fixture();
+    f.core
+        .capture_text("written for user A", Surface::InApp)
+        .unwrap();
+    f.core
+        .switch_journal_user(uuid::Uuid::now_v7(), false)
+        .unwrap();
+    let stub = Stub::start(vec![reply(200, PUSH_OK), reply(200, PULL_EMPTY)]);
+    let tokens = Arc::new(MemoryTokenStore::new());
+    tokens.save(&session()).unwrap(); // user B
+    let e = engine(&stub.url, f.core.clone(), tokens);
+    let status = wait_for(&e, |s| s.phase == SyncPhase::Error).await;
+    assert!(
+        status.last_error.unwrap().contains("another account"),
+        "the user is told why"
+    );
+    assert!(stub.requests().is_empty(), "nothing was sent");
+    assert_eq!(f.core.status().unwrap().pending_ops, 2, "nothing lost");
+    e.shutdown().await;
+}
+
+#[tokio::test]
+async fn abort_stops_a_round_stuck_on_a_slow_backend_and_loses_nothing() {
+    let f = fixture();
+    f.core.capture_text("local", Surface::InApp).unwrap();
+    let stub = Stub::start(vec![slow(200, PUSH_OK, Duration::from_secs(120))]);
+    let mut cfg = BackendConfig::new(&stub.url, "anon-key");
+    cfg.timeout = Duration::from_secs(120);
+    let tokens = Arc::new(MemoryTokenStore::new());
+    tokens.save(&session()).unwrap();
+    let e = SyncEngine::spawn(
+        f.core.clone(),
+        SyncClient::new(cfg.clone()).unwrap(),
+        AuthClient::new(cfg).unwrap(),
+        tokens,
+        EngineConfig::default(),
+    );
+    wait_for(&e, |s| s.phase == SyncPhase::Pushing).await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while stub.requests().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the push request is in flight");
+    // shutdown() would wait for the answer (two minutes); abort() must not.
+    tokio::time::timeout(Duration::from_secs(10), e.abort())
+        .await
+        .expect("abort returned while the request was still in flight");
+    assert_eq!(f.core.status().unwrap().pending_ops, 2, "nothing lost");
 }

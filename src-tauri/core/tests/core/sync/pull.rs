@@ -372,3 +372,111 @@ fn rows_of_unknown_tables_are_skipped() {
     assert!(applied.changed_entries.is_empty());
     assert_eq!(f.core.sync_cursor().unwrap().as_deref(), Some("c1"));
 }
+
+#[test]
+fn a_dead_lettered_edit_keeps_its_field_until_discarded_then_the_server_value_returns() {
+    let f = fixture();
+    let id = f
+        .core
+        .capture_text("local body", Surface::InApp)
+        .unwrap()
+        .entry
+        .id;
+    f.core
+        .update_entry(
+            id,
+            EntryPatch {
+                body: Some("rejected edit".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // The create went through; the edit was rejected for good.
+    let edit = f.count("SELECT max(op_seq) FROM outbox");
+    f.db()
+        .execute_batch(&format!(
+            "DELETE FROM outbox WHERE op_seq <> {edit};
+             UPDATE outbox SET dead = 1, last_error = 'too long' WHERE op_seq = {edit};"
+        ))
+        .unwrap();
+    f.core
+        .sync_apply_pull(&page(
+            vec![("entries", entry_row(&id.to_string(), 5, "server body"))],
+            "c5",
+            false,
+        ))
+        .unwrap();
+    assert_eq!(
+        f.core.get_entry(id).unwrap().body,
+        "rejected edit",
+        "a dead letter still protects the user's change"
+    );
+    assert!(f.core.sync_discard_dead(edit).unwrap());
+    assert_eq!(
+        f.core.sync_cursor().unwrap(),
+        None,
+        "discarding forgets the cursor so the row is pulled again"
+    );
+    f.core
+        .sync_apply_pull(&page(
+            vec![("entries", entry_row(&id.to_string(), 5, "server body"))],
+            "c5",
+            false,
+        ))
+        .unwrap();
+    assert_eq!(f.core.get_entry(id).unwrap().body, "server body");
+    assert_eq!(f.core.status().unwrap().pending_ops, 0);
+}
+
+#[test]
+fn a_pulled_capture_tombstone_lands_and_an_older_version_cannot_revive_it() {
+    let f = fixture();
+    let cap_id = "019a0000-0000-7000-8000-0000000000c2";
+    let capture = |version: i64, deleted_at: Value| {
+        json!({"id": cap_id, "created_at": "2026-03-01T10:00:00Z",
+            "surface": "cli", "text": "pulled", "audio_path": null,
+            "audio_duration_ms": null, "parse_status": "pending", "error": null,
+            "context": null, "entry_id": null, "deleted_at": deleted_at, "version": version})
+    };
+    f.core
+        .sync_apply_pull(&page(
+            vec![("captures", capture(3, Value::Null))],
+            "c3",
+            false,
+        ))
+        .unwrap();
+    let deleted_at = |f: &Fixture| -> Option<i64> {
+        f.db()
+            .query_row(
+                "SELECT deleted_at FROM pending_captures WHERE id = ?1",
+                [cap_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(deleted_at(&f), None);
+    let applied = f
+        .core
+        .sync_apply_pull(&page(
+            vec![("captures", capture(4, json!("2026-03-02T08:00:00Z")))],
+            "c4",
+            false,
+        ))
+        .unwrap();
+    assert_eq!(applied.changed_captures, 1);
+    let at = deleted_at(&f).expect("tombstone applied");
+    assert_eq!(
+        at,
+        chrono::DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z")
+            .unwrap()
+            .timestamp_millis()
+    );
+    f.core
+        .sync_apply_pull(&page(
+            vec![("captures", capture(3, Value::Null))],
+            "c3",
+            false,
+        ))
+        .unwrap();
+    assert_eq!(deleted_at(&f), Some(at), "delete wins over an older update");
+}
