@@ -7,4 +7,5 @@ mod cursor;
 mod paging;
 mod push;
 mod rls;
+mod storage;
 mod tombstones;

@@ -41,3 +41,43 @@ create function auth.role() returns text language sql stable as $$
 $$;
 
 grant usage on schema public to anon, authenticated, service_role;
+
+-- Supabase Storage's schema, only what migrations/server uses (buckets, objects, foldername).
+-- On Supabase the storage service owns these, with row-level security on objects.
+create schema storage;
+grant usage on schema storage to anon, authenticated, service_role;
+
+create table storage.buckets (
+    id                 text primary key,
+    name               text not null unique,
+    owner              uuid,
+    public             boolean default false,
+    file_size_limit    bigint,
+    allowed_mime_types text[],
+    created_at         timestamptz default now(),
+    updated_at         timestamptz default now()
+);
+
+create table storage.objects (
+    id         uuid primary key default gen_random_uuid(),
+    bucket_id  text references storage.buckets (id),
+    name       text,
+    owner      uuid,
+    metadata   jsonb,
+    created_at timestamptz default now(),
+    updated_at timestamptz default now(),
+    unique (bucket_id, name)
+);
+alter table storage.objects enable row level security;
+grant select on storage.buckets to anon, authenticated, service_role;
+grant select, insert, update, delete on storage.objects to anon, authenticated, service_role;
+
+-- `a/b/c.wav` → {a,b}: the folders of an object's name, as Supabase defines it.
+create function storage.foldername(name text) returns text[] language plpgsql immutable as $$
+declare
+    _parts text[];
+begin
+    select string_to_array(name, '/') into _parts;
+    return _parts[1:array_length(_parts, 1) - 1];
+end
+$$;
