@@ -25,10 +25,11 @@ check: ui
 
 # Core, shell (mock runtime), and the server side against throwaway PostgreSQL clusters:
 # the sync SQL itself (server), the local Supabase-compatible backend over HTTP (backend), and
-# client + backend together with injected faults and a randomized multi-device simulation (sync).
+# client + backend together with injected faults and a randomized multi-device simulation (sync),
+# and voice memos: audio upload to Storage and transcription against a test double (voice).
 rust-test: ui
 	cargo test --workspace --exclude jotline-tests
-	cargo test -p jotline-tests --lib --test server --test backend --test sync
+	cargo test -p jotline-tests --lib --test server --test backend --test sync --test voice
 
 ui-test: deps
 	cd ui && npm test

@@ -1,5 +1,6 @@
 //! A local stand-in for the Supabase services Jotline talks to (GoTrue auth, PostgREST rpc,
-//! Storage objects), for tests and development only; never shipped in the app.
+//! Storage objects, plus a stand-in for an OpenAI-compatible transcription service), for tests
+//! and development only; never shipped in the app.
 //!
 //! It applies the real `migrations/server` to a throwaway Postgres ([`crate::pg::TempPostgres`]),
 //! signs and verifies HS256 JWTs like GoTrue/PostgREST, and serves on `127.0.0.1` from its own
@@ -12,11 +13,13 @@ mod auth;
 mod caller;
 mod db;
 pub mod errors;
+mod faults;
 pub mod jwt;
 mod password;
 pub mod proxy;
 mod rest;
 mod storage;
+mod transcribe;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -25,14 +28,17 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 
 pub use errors::AuthErrorStyle;
 pub use jwt::JwtKeys;
 pub use proxy::{Fault, FaultProxy};
+pub use transcribe::transcript_of;
 
 use crate::pg::TempPostgres;
+use faults::Faults;
 
 /// How a [`LocalBackend`] behaves; `Default` is what a Supabase project does out of the box.
 #[derive(Debug, Clone)]
@@ -65,6 +71,9 @@ pub(crate) struct AppState {
     /// Connections as PostgREST's `authenticator`, which switches to the caller's role.
     pub api: deadpool_postgres::Pool,
     pub storage_dir: PathBuf,
+    /// Bearer key `/v1/audio/transcriptions` requires.
+    pub transcription_key: String,
+    pub faults: Arc<Faults>,
 }
 
 /// A running local backend. Dropping it stops the server, then removes the database and the
@@ -76,6 +85,8 @@ pub struct LocalBackend {
     service_key: String,
     database_url: String,
     options: BackendOptions,
+    transcription_key: String,
+    faults: Arc<Faults>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     // Dropped after the server thread has been joined (see `Drop`), in this order.
@@ -111,12 +122,15 @@ impl LocalBackend {
 
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<anyhow::Result<()>>();
+        let transcription_key = format!("sk-local-{:032x}", rand::random::<u128>());
+        let faults = Arc::new(Faults::default());
         let state_parts = (
             keys.clone(),
             options.clone(),
             database_url.clone(),
             api_url,
             storage.path().to_path_buf(),
+            (transcription_key.clone(), faults.clone()),
         );
         let thread = std::thread::Builder::new()
             .name("jotline-backend".into())
@@ -129,6 +143,8 @@ impl LocalBackend {
             keys,
             database_url,
             options,
+            transcription_key,
+            faults,
             shutdown: Some(shutdown_tx),
             thread: Some(thread),
             storage,
@@ -199,6 +215,26 @@ impl LocalBackend {
     pub fn postgres(&self) -> &TempPostgres {
         &self.pg
     }
+
+    /// The API key `/v1/audio/transcriptions` accepts (random per backend).
+    pub fn transcription_key(&self) -> String {
+        self.transcription_key.clone()
+    }
+
+    /// The next `n` storage uploads answer `500` and store nothing (downloads still work).
+    pub fn fail_next_uploads(&self, n: u32) {
+        self.faults.fail_uploads(n);
+    }
+
+    /// The next `n` transcription requests answer `status` (e.g. 500, 503) before any check.
+    pub fn fail_next_transcriptions(&self, n: u32, status: u16) {
+        self.faults.fail_transcriptions(n, status);
+    }
+
+    /// The next `n` valid transcription requests answer `200` with an HTML body, not JSON.
+    pub fn garble_next_transcriptions(&self, n: u32) {
+        self.faults.garble_transcriptions(n);
+    }
 }
 
 impl Drop for LocalBackend {
@@ -213,12 +249,19 @@ impl Drop for LocalBackend {
     }
 }
 
-type StateParts = (JwtKeys, BackendOptions, String, String, PathBuf);
+type StateParts = (
+    JwtKeys,
+    BackendOptions,
+    String,
+    String,
+    PathBuf,
+    (String, Arc<Faults>),
+);
 
 /// Body of the backend thread: its own runtime, pools and server, until shutdown.
 fn serve_thread(
     listener: std::net::TcpListener,
-    (keys, options, admin_url, api_url, storage_dir): StateParts,
+    (keys, options, admin_url, api_url, storage_dir, (transcription_key, faults)): StateParts,
     ready: tokio::sync::oneshot::Sender<anyhow::Result<()>>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -247,6 +290,8 @@ fn serve_thread(
                 admin,
                 api,
                 storage_dir,
+                transcription_key,
+                faults,
             });
             anyhow::Ok((listener, router(state)))
         };
@@ -286,8 +331,10 @@ fn router(state: Arc<AppState>) -> Router {
             "/storage/v1/object/{bucket}/{*path}",
             post(storage::upload)
                 .put(storage::upload)
-                .get(storage::download),
+                .get(storage::download)
+                .route_layer(from_fn_with_state(state.clone(), faults::storage_uploads)),
         )
+        .route("/v1/audio/transcriptions", post(transcribe::transcriptions))
         .route("/health", get(|| async { "ok" }))
         // Audio uploads are larger than axum's 2 MB default.
         .layer(DefaultBodyLimit::max(256 * 1024 * 1024))

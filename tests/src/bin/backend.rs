@@ -1,6 +1,7 @@
 //! `cargo run -p jotline-tests --bin backend [-- --port N] [--token-ttl SECONDS]`: runs the
-//! local Supabase-compatible backend (throwaway Postgres + auth + rpc + storage) until Ctrl+C,
-//! then removes its database and stored objects. For development only.
+//! local Supabase-compatible backend (throwaway Postgres + auth + rpc + storage, and a
+//! transcription test double) until Ctrl+C, then removes its database and stored objects.
+//! For development only.
 //!
 //! `JOTLINE_BACKEND_PORT` also sets the port (default: a free one).
 
@@ -42,6 +43,11 @@ async fn main() -> anyhow::Result<()> {
     println!("anon key: {}", backend.anon_key());
     println!("service key: {}", backend.service_key());
     println!("JWT secret: {}", backend.jwt_secret());
+    println!(
+        "transcription (test double, OpenAI shape): {}/v1/audio/transcriptions, key: {}",
+        backend.url(),
+        backend.transcription_key()
+    );
     println!("database: {}", backend.database_url());
     println!("Press Ctrl+C to stop (the database is deleted).");
     tokio::signal::ctrl_c()
