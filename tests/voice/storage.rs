@@ -210,3 +210,104 @@ async fn missing_or_oversized_files_fail_locally_and_a_dead_backend_is_a_network
     assert!(matches!(err, SyncError::Network(_)), "{err:?}");
     assert!(err.is_transient());
 }
+
+/// What a stub Storage saw of one request.
+#[derive(Debug, Clone)]
+struct Seen {
+    uri: String,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+/// A one-route Storage stand-in answering `status` + `body`, recording the request.
+async fn stub_storage(
+    status: u16,
+    body: &'static str,
+) -> (String, std::sync::Arc<std::sync::Mutex<Option<Seen>>>) {
+    use axum::http::{StatusCode, Uri};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let log = seen.clone();
+    let app = axum::Router::new().fallback(
+        move |uri: Uri, headers: axum::http::HeaderMap, bytes: axum::body::Bytes| {
+            let log = log.clone();
+            async move {
+                *log.lock().unwrap() = Some(Seen {
+                    uri: uri.to_string(),
+                    headers,
+                    body: bytes.to_vec(),
+                });
+                (StatusCode::from_u16(status).unwrap(), body)
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn the_upload_carries_the_supabase_headers_and_the_raw_wav() {
+    let (url, seen) = stub_storage(200, r#"{"Key": "captures/x"}"#).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = wav(&dir, 0.3);
+    let session = jotline_core::auth::Session {
+        access_token: "access-1".into(),
+        refresh_token: "refresh-1".into(),
+        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        user_id: Uuid::now_v7(),
+        email: None,
+    };
+    let capture = Uuid::now_v7();
+    let client = StorageClient::new(BackendConfig::new(url, "anon-1")).unwrap();
+    client
+        .upload_capture(&session, capture, &file)
+        .await
+        .unwrap();
+
+    let seen = seen.lock().unwrap().clone().expect("a request");
+    assert_eq!(
+        seen.uri,
+        format!(
+            "/storage/v1/object/captures/{}/{capture}.wav",
+            session.user_id
+        )
+    );
+    let header = |name: &str| {
+        seen.headers
+            .get(name)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(header("apikey"), "anon-1");
+    assert_eq!(header("authorization"), "Bearer access-1");
+    assert_eq!(header("x-upsert"), "true");
+    assert_eq!(header("content-type"), "audio/wav");
+    assert_eq!(seen.body, std::fs::read(&file).unwrap());
+}
+
+#[tokio::test]
+async fn storages_invalid_jwt_answer_counts_as_unauthorized_whatever_its_status() {
+    // Some Supabase Storage versions answer an expired token with 400 and this body.
+    let body = r#"{"statusCode": "403", "error": "InvalidJWT", "message": "jwt expired"}"#;
+    let (url, _) = stub_storage(400, body).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = jotline_core::auth::Session {
+        access_token: "expired".into(),
+        refresh_token: "r".into(),
+        expires_at: chrono::Utc::now(),
+        user_id: Uuid::now_v7(),
+        email: None,
+    };
+    let client = StorageClient::new(BackendConfig::new(url, "anon")).unwrap();
+    let err = client
+        .upload_capture(&session, Uuid::now_v7(), &wav(&dir, 0.1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::Unauthorized(ref m) if m == "jwt expired"),
+        "{err:?}"
+    );
+}
