@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libasound2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus-x11 xdotool
   postgresql-15 gnome-keyring libsecret-tools
+  sox espeak-ng
 )
 
 sudo_if_needed() {

@@ -1,2 +1,3 @@
+mod audio;
 mod draft;
 mod text;
