@@ -5,8 +5,8 @@ use super::AudioError;
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler};
 
-/// Input frames per resampler call: 20 ms at 48 kHz; small enough for prompt level updates.
-const CHUNK_FRAMES: usize = 1024;
+/// Input frames per resampler call: ~10 ms at 48 kHz, so the first samples reach the file soon.
+const CHUNK_FRAMES: usize = 512;
 
 pub struct MonoResampler {
     /// `None` when the rates match: samples pass through untouched.
