@@ -10,6 +10,7 @@ use crate::settings;
 use crate::store::entries::{self, EntryRow, ENTRY_FIELDS};
 use crate::store::outbox::{self, Op};
 use crate::store::search::{self, SearchQuery};
+use crate::store::voice_captures;
 use crate::store::{self, to_ms, truncate_ms};
 use crate::types::{
     AppStatus, CaptureSaved, CoreEvent, Entry, EntryPatch, Settings, Surface, SyncState,
@@ -127,7 +128,7 @@ impl Core {
         let mut rows = entries::timeline(&self.conn(), before.as_ref(), limit + 1)?;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
-        let entries: Vec<Entry> = rows.into_iter().map(EntryRow::into_entry).collect();
+        let entries = self.with_voice(rows.into_iter().map(EntryRow::into_entry).collect())?;
         let next = if more {
             entries.last().map(|e| TimelineCursor {
                 occurred_at: e.occurred_at,
@@ -144,12 +145,15 @@ impl Core {
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<Entry>, CoreError> {
         let q = SearchQuery::parse(query);
         let rows = search::search(&self.conn(), &q, limit.clamp(1, MAX_PAGE))?;
-        Ok(rows.into_iter().map(EntryRow::into_entry).collect())
+        self.with_voice(rows.into_iter().map(EntryRow::into_entry).collect())
     }
 
     pub fn get_entry(&self, id: Uuid) -> Result<Entry, CoreError> {
-        entries::get_live(&self.conn(), id)?
+        let entry = entries::get_live(&self.conn(), id)?
             .map(EntryRow::into_entry)
+            .ok_or(CoreError::NotFound(id))?;
+        self.with_voice(vec![entry])?
+            .pop()
             .ok_or(CoreError::NotFound(id))
     }
 
@@ -162,7 +166,9 @@ impl Core {
             let current = entries::get_live(&tx, id)?.ok_or(CoreError::NotFound(id))?;
             let now = self.now_ms();
             let Some((next, changed)) = edit::apply(&current, &patch, now)? else {
-                return Ok(current.into_entry());
+                drop(tx);
+                drop(conn);
+                return self.get_entry(id);
             };
             let text_changed = changed.contains(&"title") || changed.contains(&"body");
             entries::update(&tx, &next, text_changed)?;
@@ -171,7 +177,8 @@ impl Core {
             next
         };
         self.entries_changed(vec![id]);
-        Ok(updated.into_entry())
+        let entry = self.with_voice(vec![updated.into_entry()])?.pop();
+        entry.ok_or(CoreError::NotFound(id))
     }
 
     /// Tombstones the entry (kept for sync, hidden everywhere) and queues a delete op.
@@ -192,6 +199,17 @@ impl Core {
                 &["deleted_at"],
                 now,
             )?;
+            // A spoken entry takes its capture along (the recording itself stays on disk).
+            for capture in voice_captures::tombstone_of_entry(&tx, &id.to_string(), now)? {
+                outbox::record(
+                    &tx,
+                    "pending_captures",
+                    &capture,
+                    Op::Delete,
+                    &["deleted_at"],
+                    now,
+                )?;
+            }
             tx.commit()?;
         }
         self.entries_changed(vec![id]);

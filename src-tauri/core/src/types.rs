@@ -23,6 +23,42 @@ pub struct Entry {
     pub tags: Vec<String>,
     /// Parsed from `@person` in title and body, lower-cased, without the `@`.
     pub people: Vec<String>,
+    /// Set when the entry was spoken: the memo's audio and how far its transcript is.
+    pub voice: Option<VoiceMemo>,
+}
+
+/// Where a capture stands: `pending` → `uploading` → `parsing` → `ready` | `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum CaptureStatus {
+    /// Saved on this computer; waits for a backend or a transcription service.
+    Pending,
+    /// The audio is being uploaded to the backend's Storage.
+    Uploading,
+    /// Waiting for the transcript (from the transcription service or the server).
+    Parsing,
+    /// The transcript is in the entry.
+    Ready,
+    /// Failed for good (`VoiceMemo.error`); the user can retry.
+    Error,
+}
+
+/// The voice side of an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceMemo {
+    pub capture_id: Uuid,
+    pub status: CaptureStatus,
+    /// The last failure (also while a retry is still coming).
+    pub error: Option<String>,
+    pub retry_count: u32,
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<i64>,
+    /// Rescued at start-up from a recording that never finished.
+    pub recovered: bool,
+    /// The WAV on this computer (absolute path, for playback); `None` when the memo was
+    /// recorded on another device.
+    pub audio_file: Option<String>,
 }
 
 /// Keyset position in the timeline: the last entry of the previous page.

@@ -16,7 +16,11 @@ tags: Array<string>,
 /**
  * Parsed from `@person` in title and body, lower-cased, without the `@`.
  */
-people: Array<string>, };
+people: Array<string>, 
+/**
+ * Set when the entry was spoken: the memo's audio and how far its transcript is.
+ */
+voice: VoiceMemo | null, };
 
 export type TimelineCursor = { occurredAt: string, id: string, };
 

@@ -5,9 +5,11 @@
 
 mod client;
 mod keyring_store;
+mod stored_session;
 
 pub use client::{AuthClient, AuthError, SignUpOutcome};
 pub use keyring_store::{KeyringTokenStore, KEYRING_SERVICE};
+pub use stored_session::{load_session, refresh_session};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -65,6 +65,7 @@ impl EntryRow {
             updated_at: from_ms(self.updated_at),
             tags,
             people,
+            voice: None,
         }
     }
 }

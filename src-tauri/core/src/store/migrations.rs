@@ -18,6 +18,10 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../../../migrations/local/0003_captures.sql"),
     ),
+    (
+        4,
+        include_str!("../../../../migrations/local/0004_capture_entry_index.sql"),
+    ),
 ];
 
 /// The schema version this build understands.

@@ -6,6 +6,7 @@ pub mod outbox;
 pub mod pending_captures;
 pub mod search;
 pub mod sync_meta;
+pub mod voice_captures;
 
 use crate::error::CoreError;
 use chrono::{DateTime, Utc};

@@ -5,7 +5,7 @@ use super::backoff::Backoff;
 use super::error::SyncError;
 use super::http::SyncClient;
 use super::round::RoundReport;
-use crate::auth::{AuthClient, AuthError, Session, TokenStore};
+use crate::auth::{load_session, refresh_session, AuthClient, AuthError, Session, TokenStore};
 use crate::types::{CoreEvent, SyncPhase, SyncStatus};
 use crate::Core;
 use chrono::Utc;
@@ -213,32 +213,12 @@ impl Worker {
     }
 
     async fn load_session(&self) -> Result<Option<Session>, String> {
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.load())
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())
+        load_session(&self.tokens).await
     }
 
     /// Refreshes and stores the session; `None` means "signed out" (the refresh token is dead).
     async fn refresh(&self, session: &Session) -> Result<Option<Session>, AuthError> {
-        match self.auth.refresh(&session.refresh_token).await {
-            Ok(fresh) => {
-                let tokens = self.tokens.clone();
-                let stored = fresh.clone();
-                let saved = tokio::task::spawn_blocking(move || tokens.save(&stored)).await;
-                if !matches!(saved, Ok(Ok(()))) {
-                    tracing::warn!("refreshed session could not be stored");
-                }
-                Ok(Some(fresh))
-            }
-            Err(AuthError::InvalidCredentials(_)) => {
-                let tokens = self.tokens.clone();
-                let _ = tokio::task::spawn_blocking(move || tokens.clear()).await;
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        }
+        refresh_session(&self.auth, &self.tokens, session).await
     }
 
     #[tracing::instrument(skip_all)]

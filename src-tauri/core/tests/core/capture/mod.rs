@@ -1,3 +1,5 @@
 mod audio;
 mod draft;
+mod processor;
 mod text;
+mod voice;
