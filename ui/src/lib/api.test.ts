@@ -57,6 +57,8 @@ describe('api.ts commands', () => {
         'save_draft', 'search_entries', 'set_capture_hotkey', 'show_main_window', 'update_entry',
         'get_account', 'set_sync_settings', 'sign_up', 'sign_in', 'sign_out', 'get_sync_details',
         'full_resync', 'retry_dead_letter', 'discard_dead_letter', 'set_sync_paused',
+        'start_voice_capture', 'stop_voice_capture', 'cancel_voice_capture', 'get_recording',
+        'retry_capture', 'list_microphones', 'set_voice_settings', 'set_transcription_key',
       ].sort(),
     );
   });
@@ -105,6 +107,62 @@ describe('api.ts sync and account', () => {
     });
     const err = await api.signIn('b@x', 'pw').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'pending_changes_of_other_user' });
+  });
+});
+
+describe('api.ts voice', () => {
+  it('passes the voice arguments by their Rust names', async () => {
+    const shell = fakeShell('main', new Proxy({}, { get: () => () => null }));
+    const voice = {
+      voiceHotkey: 'Ctrl+Shift+V',
+      voiceMode: 'pushToTalk' as const,
+      voiceMaxMinutes: 15,
+      microphone: 'USB Mic',
+      transcriptionUrl: 'https://stt.example',
+      transcriptionModel: 'whisper-1',
+    };
+    await api.startVoiceCapture();
+    await api.stopVoiceCapture();
+    await api.cancelVoiceCapture();
+    await api.getRecording();
+    await api.retryCapture('cap1');
+    await api.listMicrophones();
+    await api.setVoiceSettings({ ...voice, extra: 'dropped' } as typeof voice);
+    await api.setTranscriptionKey('sk-1');
+    await api.setTranscriptionKey(null);
+    expect(shell.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['start_voice_capture', {}],
+      ['stop_voice_capture', {}],
+      ['cancel_voice_capture', {}],
+      ['get_recording', {}],
+      ['retry_capture', { captureId: 'cap1' }],
+      ['list_microphones', {}],
+      ['set_voice_settings', voice],
+      ['set_transcription_key', { key: 'sk-1' }],
+      ['set_transcription_key', { key: null }],
+    ]);
+  });
+
+  it('keeps the audio_device code', async () => {
+    fakeShell('capture', {
+      start_voice_capture: () => {
+        throw { code: 'audio_device', message: 'No microphone found' };
+      },
+    });
+    await expect(api.startVoiceCapture()).rejects.toMatchObject({ code: 'audio_device', message: 'No microphone found' });
+  });
+
+  it('delivers recording events and builds asset URLs for audio files', async () => {
+    const shell = fakeShell('capture');
+    const cb = vi.fn();
+    const un = await api.onRecording(cb);
+    const rec = { captureId: 'c', active: true, elapsedMs: 1200, rms: 0.1, peak: 0.3, silent: false, notice: null };
+    await shell.emit('recording', rec);
+    expect(cb).toHaveBeenCalledWith(rec);
+    un();
+    expect(api.audioSrc('/home/u/.local/share/jotline/audio/c.wav')).toBe(
+      'asset://localhost/%2Fhome%2Fu%2F.local%2Fshare%2Fjotline%2Faudio%2Fc.wav',
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // invoke with the literal command name (a Rust test parses this file for those calls and checks
 // that each name exists in the shell; so never write such a call in a comment here), and every event is a typed `onXxx(cb)` returning an unlisten function.
 // Rejections are turned into `ApiFailure` with a code from the closed `ErrorCode` set.
-import { invoke } from '@tauri-apps/api/core';
+import { convertFileSrc, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Account,
@@ -15,12 +15,15 @@ import type {
   EntryPatch,
   ErrorCode,
   HotkeyStatus,
+  Microphone,
+  RecordingStatus,
   Settings,
   StartupError,
   Surface,
   SyncDetails,
   TimelineCursor,
   TimelinePage,
+  VoiceMode,
 } from './bindings';
 
 export type { UnlistenFn };
@@ -40,6 +43,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'backend',
   'keyring',
   'pending_changes_of_other_user',
+  'audio_device',
   'internal',
 ];
 
@@ -117,6 +121,72 @@ export function saveDraft(text: string): Promise<null> {
 
 export function loadDraft(): Promise<string | null> {
   return call(invoke<string | null>('load_draft'));
+}
+
+// --- Voice -----------------------------------------------------------------------------------
+
+/** Starts recording from the chosen microphone; fails with `audio_device` when there is none. */
+export function startVoiceCapture(): Promise<string> {
+  return call(invoke<string>('start_voice_capture'));
+}
+
+/** Stops the recording and commits it as a capture (its entry shows the transcription status). */
+export function stopVoiceCapture(): Promise<CaptureSaved> {
+  return call(invoke<CaptureSaved>('stop_voice_capture'));
+}
+
+/** Stops the recording and deletes its file: nothing is saved. */
+export function cancelVoiceCapture(): Promise<null> {
+  return call(invoke<null>('cancel_voice_capture'));
+}
+
+/** The recording in progress, or null. */
+export function getRecording(): Promise<RecordingStatus | null> {
+  return call(invoke<RecordingStatus | null>('get_recording'));
+}
+
+/** Sends a failed voice capture through upload and transcription again. */
+export function retryCapture(captureId: string): Promise<null> {
+  return call(invoke<null>('retry_capture', { captureId }));
+}
+
+export function listMicrophones(): Promise<Microphone[]> {
+  return call(invoke<Microphone[]>('list_microphones'));
+}
+
+export interface VoiceSettings {
+  voiceHotkey: string;
+  voiceMode: VoiceMode;
+  voiceMaxMinutes: number;
+  /** null: the system default input. */
+  microphone: string | null;
+  /** Empty: the backend transcribes (when signed in). */
+  transcriptionUrl: string;
+  transcriptionModel: string;
+}
+
+export function setVoiceSettings(settings: VoiceSettings): Promise<Settings> {
+  const { voiceHotkey, voiceMode, voiceMaxMinutes, microphone, transcriptionUrl, transcriptionModel } = settings;
+  return call(
+    invoke<Settings>('set_voice_settings', {
+      voiceHotkey,
+      voiceMode,
+      voiceMaxMinutes,
+      microphone,
+      transcriptionUrl,
+      transcriptionModel,
+    }),
+  );
+}
+
+/** Stores the transcription service's API key in the OS keyring (null clears it); never read back. */
+export function setTranscriptionKey(key: string | null): Promise<null> {
+  return call(invoke<null>('set_transcription_key', { key }));
+}
+
+/** A URL the webview can play for a memo's local audio file (asset protocol). */
+export function audioSrc(path: string): string {
+  return convertFileSrc(path);
 }
 
 // --- App state -------------------------------------------------------------------------------
@@ -232,6 +302,11 @@ export function onCloudUpdated(cb: (entriesUpdated: number) => void): Promise<Un
 /** Sent to the capture window each time the hotkey shows it. */
 export function onCaptureShown(cb: () => void): Promise<UnlistenFn> {
   return subscribe<null>('capture-shown', () => cb());
+}
+
+/** While recording, ~20 times a second; a last one with `active: false` when it ends. */
+export function onRecording(cb: (status: RecordingStatus) => void): Promise<UnlistenFn> {
+  return subscribe<RecordingStatus>('recording', cb);
 }
 
 /**

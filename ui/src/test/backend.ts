@@ -1,8 +1,8 @@
 // A fake Tauri shell for UI tests: mocked windows, commands answered by handlers (with defaults
 // for the commands every window calls on start), a log of calls, and mocked events.
 import { emit } from '@tauri-apps/api/event';
-import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
-import type { AppStatus, Entry, HotkeyStatus, TimelinePage } from '../lib/bindings';
+import { mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import type { AppStatus, Entry, HotkeyStatus, Settings, TimelinePage } from '../lib/bindings';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -12,13 +12,25 @@ export interface Call {
 }
 
 export const STATUS: AppStatus = { entryCount: 0, pendingOps: 0, sync: { state: 'localOnly' } };
+export const SETTINGS: Settings = {
+  captureHotkey: 'Ctrl+Shift+Space',
+  backendUrl: '',
+  anonKey: '',
+  syncIntervalMinutes: 5,
+  voiceHotkey: 'Ctrl+Shift+V',
+  voiceMode: 'toggle',
+  voiceMaxMinutes: 10,
+  microphone: null,
+  transcriptionUrl: '',
+  transcriptionModel: 'whisper-1',
+};
 export const HOTKEY_OK: HotkeyStatus = { hotkey: 'Ctrl+Shift+Space', registered: true, error: null };
 
 const DEFAULTS: Record<string, Handler> = {
   get_startup_error: () => null,
   get_status: () => STATUS,
   get_hotkey_status: () => HOTKEY_OK,
-  get_settings: () => ({ captureHotkey: 'Ctrl+Shift+Space', backendUrl: '', anonKey: '', syncIntervalMinutes: 5 }),
+  get_settings: () => SETTINGS,
   get_account: () => null,
   get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: [] }),
   list_timeline: (): TimelinePage => ({ entries: [], next: null }),
@@ -29,6 +41,7 @@ const DEFAULTS: Record<string, Handler> = {
 export function fakeShell(window: 'main' | 'capture', handlers: Record<string, Handler> = {}) {
   const calls: Call[] = [];
   mockWindows(window);
+  mockConvertFileSrc('linux');
   mockIPC(
     (cmd, args) => {
       const a = (args ?? {}) as Record<string, unknown>;
@@ -58,6 +71,7 @@ export function entry(partial: Partial<Entry> & { occurredAt: string; body: stri
     updatedAt: partial.occurredAt,
     tags: [],
     people: [],
+    voice: null,
     ...partial,
   };
 }
