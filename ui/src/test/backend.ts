@@ -35,6 +35,7 @@ const DEFAULTS: Record<string, Handler> = {
   get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: [] }),
   list_timeline: (): TimelinePage => ({ entries: [], next: null }),
   load_draft: () => null,
+  get_recording: () => null,
   save_draft: () => null,
 };
 
