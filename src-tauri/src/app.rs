@@ -2,7 +2,10 @@
 
 use crate::cli::CliCommand;
 use crate::state::{self, AppState};
-use crate::{actions, commands, connectivity, data_dir, events, hotkey, tray, windows};
+use crate::{
+    actions, commands, connectivity, data_dir, events, hotkey, tray, voice_hotkey,
+    voice_processing, windows,
+};
 use jotline_core::types::Surface;
 use jotline_core::{Core, CoreConfig, SystemClock};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,7 +29,10 @@ pub fn run(command: CliCommand) -> i32 {
         )
         .plugin(
             tauri_plugin_global_shortcut::Builder::new()
-                .with_handler(|app, _shortcut, event| {
+                .with_handler(|app, shortcut, event| {
+                    if voice_hotkey::handles(app, shortcut, event.state) {
+                        return;
+                    }
                     if event.state == ShortcutState::Pressed {
                         windows::show_capture(app);
                     }
@@ -79,10 +85,7 @@ fn setup(
         eprintln!("jotline: {} ({})", err.message, err.path);
     }
     let hotkey = match &journal {
-        Ok(core) => {
-            let wanted = core.settings().unwrap_or_default().capture_hotkey;
-            hotkey::register_capture(&handle, &wanted)
-        }
+        Ok(core) => hotkey::register_all(&handle, &core.settings().unwrap_or_default()),
         Err(_) => state::hotkey_not_registered("", "the journal could not be opened"),
     };
     let status = journal.as_ref().ok().and_then(|core| core.status().ok());
@@ -91,6 +94,9 @@ fn setup(
     app.manage(AppState::new(journal, hotkey));
     if let Some(core) = core {
         events::forward(handle.clone(), &core);
+        rescue_recordings(&core);
+        allow_audio_playback(&handle, &core);
+        voice_processing::start(handle.clone(), core.clone());
         start_sync(handle.clone(), core);
         connectivity::watch(handle.clone());
     }
@@ -103,6 +109,29 @@ fn setup(
         windows::show_capture(&handle);
     }
     Ok(())
+}
+
+/// Unfinished recordings (the app was killed while recording) become recovered captures
+/// before anything can record again.
+fn rescue_recordings(core: &Core) {
+    match core.recover_voice_captures() {
+        Ok(rescued) if !rescued.is_empty() => {
+            tracing::info!(count = rescued.len(), "unfinished recordings recovered")
+        }
+        Ok(_) => {}
+        Err(err) => tracing::error!(%err, "unfinished recordings could not be recovered"),
+    }
+}
+
+/// The UI may play recordings through the asset protocol, from the audio folder only.
+fn allow_audio_playback<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    let dir = core.audio_dir();
+    if let Err(err) = std::fs::create_dir_all(&dir) {
+        tracing::warn!(%err, "no audio folder");
+    }
+    if let Err(err) = app.asset_protocol_scope().allow_directory(&dir, false) {
+        tracing::warn!(%err, "recordings cannot be played back");
+    }
 }
 
 /// Resumes syncing when a session for the configured backend is in the keyring.

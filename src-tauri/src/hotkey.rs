@@ -1,7 +1,7 @@
 //! The global capture hotkey: validation, registration, and what to tell the user when
 //! another program already holds it (or the desktop has no global shortcuts, e.g. Wayland).
 
-use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus};
+use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus, Settings};
 use std::str::FromStr;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_global_shortcut::{GlobalShortcut, Shortcut};
@@ -28,17 +28,39 @@ pub fn validate(hotkey: &str) -> Result<String, ApiError> {
     Ok(trimmed.to_owned())
 }
 
-/// Replaces whatever was registered with `hotkey` and reports the outcome.
-pub fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyStatus {
+/// Replaces whatever was registered with the capture and voice hotkeys of `settings`;
+/// reports the capture hotkey's outcome (the voice hotkey's is logged).
+pub fn register_all<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> HotkeyStatus {
+    if let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() {
+        if let Err(err) = shortcuts.unregister_all() {
+            tracing::warn!(%err, "could not release the previous hotkeys");
+        }
+    }
+    let status = register_capture(app, &settings.capture_hotkey);
+    if let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() {
+        match shortcuts.register(settings.voice_hotkey.as_str()) {
+            Ok(()) => tracing::info!(hotkey = settings.voice_hotkey, "voice hotkey registered"),
+            Err(err) => {
+                tracing::warn!(hotkey = settings.voice_hotkey, %err, "voice hotkey unavailable")
+            }
+        }
+    }
+    status
+}
+
+/// True when `shortcut` is the voice hotkey of `settings`.
+pub fn is_voice(shortcut: &Shortcut, settings: &Settings) -> bool {
+    Shortcut::from_str(settings.voice_hotkey.trim()).is_ok_and(|v| v.id() == shortcut.id())
+}
+
+/// Registers `hotkey` for the capture window and reports the outcome.
+fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyStatus {
     let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() else {
         return failed(
             hotkey,
             "global shortcuts are not available in this session".into(),
         );
     };
-    if let Err(err) = shortcuts.unregister_all() {
-        tracing::warn!(%err, "could not release the previous hotkey");
-    }
     match shortcuts.register(hotkey) {
         Ok(()) => {
             tracing::info!(hotkey, "capture hotkey registered");

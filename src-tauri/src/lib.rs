@@ -11,4 +11,7 @@ pub mod hotkey;
 pub mod state;
 pub mod sync;
 pub mod tray;
+pub mod voice;
+pub mod voice_hotkey;
+pub mod voice_processing;
 pub mod windows;

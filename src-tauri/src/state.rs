@@ -2,6 +2,7 @@
 //! opened) and the state of the capture hotkey.
 
 use crate::sync::SyncManager;
+use crate::voice::VoiceManager;
 use jotline_core::auth::TokenStore;
 use jotline_core::types::{ApiError, AppStatus, ErrorCode, HotkeyStatus, StartupError};
 use jotline_core::Core;
@@ -11,6 +12,7 @@ pub struct AppState {
     journal: Result<Core, StartupError>,
     hotkey: Mutex<HotkeyStatus>,
     pub sync: SyncManager,
+    pub voice: VoiceManager,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             journal,
             hotkey: Mutex::new(hotkey),
             sync,
+            voice: VoiceManager::default(),
         }
     }
 

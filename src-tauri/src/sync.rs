@@ -5,6 +5,8 @@
 use jotline_core::auth::{
     AuthClient, AuthError, BackendConfig, KeyringTokenStore, Session, SignUpOutcome, TokenStore,
 };
+use jotline_core::capture::uploader::{AudioUploader, StorageUploader};
+use jotline_core::sync::storage::StorageClient;
 use jotline_core::sync::{EngineConfig, SyncClient, SyncEngine, Trigger};
 use jotline_core::sync_account::AccountSwitch;
 use jotline_core::types::{
@@ -99,6 +101,22 @@ impl SyncManager {
         *lock(&self.shared.paused) = paused;
         tracing::info!(paused, "sync pause changed");
         self.start(core).await
+    }
+
+    /// Where voice memos are uploaded: Storage of the signed-in account; `None` while signed
+    /// out or paused (memos then wait on this computer).
+    pub fn uploader(&self, settings: &Settings) -> Option<Arc<dyn AudioUploader>> {
+        if self.paused() || self.account().is_none() || !settings.backend_configured() {
+            return None;
+        }
+        let config = backend(settings);
+        let storage = StorageClient::new(config.clone()).ok()?;
+        let auth = AuthClient::new(config).ok()?;
+        Some(Arc::new(StorageUploader {
+            storage,
+            auth,
+            tokens: (self.tokens_for)(backend_url(settings)),
+        }))
     }
 
     /// The signed-in account; `None` once the session expired.

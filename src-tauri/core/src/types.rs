@@ -197,6 +197,71 @@ pub struct Settings {
     pub anon_key: String,
     /// Minutes between background sync rounds while idle.
     pub sync_interval_minutes: u32,
+    /// Global shortcut that starts (and, in toggle mode, stops) a voice memo.
+    #[serde(default = "default_voice_hotkey")]
+    pub voice_hotkey: String,
+    #[serde(default)]
+    pub voice_mode: VoiceMode,
+    /// A recording stops by itself after this many minutes.
+    #[serde(default = "default_voice_max_minutes")]
+    pub voice_max_minutes: u32,
+    /// Input device name; `None`: the system default.
+    #[serde(default)]
+    pub microphone: Option<String>,
+    /// Base URL of an OpenAI-compatible `/v1/audio/transcriptions` service; empty: the
+    /// server transcribes (when signed in). Its API key lives in the OS keyring.
+    #[serde(default)]
+    pub transcription_url: String,
+    #[serde(default = "default_transcription_model")]
+    pub transcription_model: String,
+}
+
+fn default_voice_hotkey() -> String {
+    "Ctrl+Shift+R".to_string()
+}
+
+fn default_voice_max_minutes() -> u32 {
+    10
+}
+
+fn default_transcription_model() -> String {
+    "whisper-1".to_string()
+}
+
+/// How the voice hotkey records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum VoiceMode {
+    /// Press to start, press again to stop and save.
+    #[default]
+    Toggle,
+    /// Record while the hotkey is held; releasing it saves.
+    PushToTalk,
+}
+
+/// An audio input the user can choose in settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Microphone {
+    pub name: String,
+    pub is_default: bool,
+}
+
+/// The recording in progress, sent ~20 times a second while recording and once when it ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingStatus {
+    pub capture_id: Uuid,
+    pub active: bool,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+    /// Level of the last ~50 ms, 0..1 (RMS and peak of the samples).
+    pub rms: f32,
+    pub peak: f32,
+    /// No signal for a while: "is the microphone muted?"
+    pub silent: bool,
+    /// Something the user should know (device lost and replaced, length limit reached...).
+    pub notice: Option<String>,
 }
 
 impl Settings {
@@ -215,6 +280,12 @@ impl Default for Settings {
             backend_url: String::new(),
             anon_key: String::new(),
             sync_interval_minutes: Self::DEFAULT_SYNC_INTERVAL_MINUTES,
+            voice_hotkey: default_voice_hotkey(),
+            voice_mode: VoiceMode::Toggle,
+            voice_max_minutes: default_voice_max_minutes(),
+            microphone: None,
+            transcription_url: String::new(),
+            transcription_model: default_transcription_model(),
         }
     }
 }
@@ -252,6 +323,8 @@ pub enum ErrorCode {
     /// Signing in as another user while the journal still holds unsynced changes of the
     /// previous one; retry with `discardPending` to drop them.
     PendingChangesOfOtherUser,
+    /// No microphone, or the audio device failed.
+    AudioDevice,
     Internal,
 }
 

@@ -35,7 +35,12 @@ fn bindings() -> String {
         Account,
         OutboxItem,
         SyncDetails,
-        CloudUpdate
+        CloudUpdate,
+        CaptureStatus,
+        VoiceMemo,
+        VoiceMode,
+        Microphone,
+        RecordingStatus
     );
     out
 }

@@ -7,6 +7,7 @@ mod entries;
 mod settings;
 mod status;
 mod sync;
+mod voice;
 mod windows;
 
 include!("names.rs");
@@ -42,5 +43,13 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::set_sync_paused,
         sync::retry_dead_letter,
         sync::discard_dead_letter,
+        voice::start_voice_capture,
+        voice::stop_voice_capture,
+        voice::cancel_voice_capture,
+        voice::get_recording,
+        voice::retry_capture,
+        voice::list_microphones,
+        voice::set_voice_settings,
+        voice::set_transcription_key,
     ]
 }

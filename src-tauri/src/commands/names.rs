@@ -28,4 +28,12 @@ pub const COMMAND_NAMES: &[&str] = &[
     "retry_dead_letter",
     "discard_dead_letter",
     "set_sync_paused",
+    "start_voice_capture",
+    "stop_voice_capture",
+    "cancel_voice_capture",
+    "get_recording",
+    "retry_capture",
+    "list_microphones",
+    "set_voice_settings",
+    "set_transcription_key",
 ];

@@ -23,9 +23,15 @@ pub async fn set_capture_hotkey<R: Runtime>(
     let hotkey = hotkey::validate(&hotkey)?;
     let core = state.core()?;
     let mut settings = core.settings()?;
+    if hotkey == settings.voice_hotkey {
+        return Err(ApiError {
+            code: jotline_core::types::ErrorCode::InvalidInput,
+            message: format!("{hotkey} is already the voice hotkey."),
+        });
+    }
     settings.capture_hotkey = hotkey.clone();
     core.save_settings(&settings)?;
-    let status = hotkey::register_capture(&app, &hotkey);
+    let status = hotkey::register_all(&app, &settings);
     state.set_hotkey_status(status.clone());
     if let Err(err) = app.emit(hotkey::STATUS_EVENT, &status) {
         tracing::warn!(%err, "could not publish the hotkey status");

@@ -60,11 +60,28 @@ anonKey: string,
 /**
  * Minutes between background sync rounds while idle.
  */
-syncIntervalMinutes: number, };
+syncIntervalMinutes: number, 
+/**
+ * Global shortcut that starts (and, in toggle mode, stops) a voice memo.
+ */
+voiceHotkey: string, voiceMode: VoiceMode, 
+/**
+ * A recording stops by itself after this many minutes.
+ */
+voiceMaxMinutes: number, 
+/**
+ * Input device name; `None`: the system default.
+ */
+microphone: string | null, 
+/**
+ * Base URL of an OpenAI-compatible `/v1/audio/transcriptions` service; empty: the
+ * server transcribes (when signed in). Its API key lives in the OS keyring.
+ */
+transcriptionUrl: string, transcriptionModel: string, };
 
 export type HotkeyStatus = { hotkey: string, registered: boolean, error: string | null, };
 
-export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "hotkey_unavailable" | "storage" | "invalid_credentials" | "network" | "backend" | "keyring" | "pending_changes_of_other_user" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "hotkey_unavailable" | "storage" | "invalid_credentials" | "network" | "backend" | "keyring" | "pending_changes_of_other_user" | "audio_device" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
@@ -119,3 +136,38 @@ export type SyncDetails = { pending: Array<OutboxItem>,
 pendingTotal: number, deadLetters: Array<OutboxItem>, };
 
 export type CloudUpdate = { entriesUpdated: number, };
+
+export type CaptureStatus = "pending" | "uploading" | "parsing" | "ready" | "error";
+
+export type VoiceMemo = { captureId: string, status: CaptureStatus, 
+/**
+ * The last failure (also while a retry is still coming).
+ */
+error: string | null, retryCount: number, durationMs: number | null, 
+/**
+ * Rescued at start-up from a recording that never finished.
+ */
+recovered: boolean, 
+/**
+ * The WAV on this computer (absolute path, for playback); `None` when the memo was
+ * recorded on another device.
+ */
+audioFile: string | null, };
+
+export type VoiceMode = "toggle" | "pushToTalk";
+
+export type Microphone = { name: string, isDefault: boolean, };
+
+export type RecordingStatus = { captureId: string, active: boolean, elapsedMs: number, 
+/**
+ * Level of the last ~50 ms, 0..1 (RMS and peak of the samples).
+ */
+rms: number, peak: number, 
+/**
+ * No signal for a while: "is the microphone muted?"
+ */
+silent: boolean, 
+/**
+ * Something the user should know (device lost and replaced, length limit reached...).
+ */
+notice: string | null, };

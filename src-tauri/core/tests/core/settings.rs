@@ -1,5 +1,5 @@
 use crate::common::fixture;
-use jotline_core::{CoreError, Settings};
+use jotline_core::{CoreError, Settings, VoiceMode};
 
 #[test]
 fn missing_file_gives_defaults_and_save_round_trips() {
@@ -10,6 +10,12 @@ fn missing_file_gives_defaults_and_save_round_trips() {
         backend_url: "https://abc.supabase.co".into(),
         anon_key: "eyJhbGciOi.public.anon".into(),
         sync_interval_minutes: 15,
+        voice_hotkey: "Alt+R".into(),
+        voice_mode: VoiceMode::PushToTalk,
+        voice_max_minutes: 3,
+        microphone: Some("USB Mic".into()),
+        transcription_url: "http://127.0.0.1:8080".into(),
+        transcription_model: "base.en".into(),
     };
     f.core.save_settings(&s).unwrap();
     assert_eq!(f.core.settings().unwrap(), s);
@@ -17,6 +23,23 @@ fn missing_file_gives_defaults_and_save_round_trips() {
     let raw = std::fs::read_to_string(f.core.data_dir().join("settings.json")).unwrap();
     assert!(raw.contains("\"captureHotkey\": \"Alt+J\""), "{raw}");
     assert!(raw.contains("\"syncIntervalMinutes\": 15"), "{raw}");
+    assert!(raw.contains("\"voiceMode\": \"pushToTalk\""), "{raw}");
+}
+
+#[test]
+fn settings_of_an_older_version_get_the_voice_defaults() {
+    let f = fixture();
+    std::fs::write(
+        f.core.data_dir().join("settings.json"),
+        r#"{"captureHotkey": "Alt+J", "syncIntervalMinutes": 7}"#,
+    )
+    .unwrap();
+    let s = f.core.settings().unwrap();
+    assert_eq!(s.capture_hotkey, "Alt+J");
+    assert_eq!(s.voice_hotkey, "Ctrl+Shift+R");
+    assert_eq!(s.voice_mode, VoiceMode::Toggle);
+    assert_eq!(s.voice_max_minutes, 10);
+    assert_eq!(s.microphone, None);
 }
 
 #[test]

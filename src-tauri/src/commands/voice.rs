@@ -1,0 +1,176 @@
+//! Voice memos: record, stop, cancel, retry a failed capture, and the voice settings.
+
+use crate::{hotkey, state::AppState, voice_processing, windows};
+use jotline_core::capture::audio::list_input_devices;
+use jotline_core::transcribe::{KeyringTranscriberKeyStore, TranscriberKeyStore};
+use jotline_core::types::{
+    ApiError, CaptureSaved, ErrorCode, Microphone, RecordingStatus, Settings, Surface, VoiceMode,
+};
+use serde::Deserialize;
+use tauri::{AppHandle, Runtime, State};
+use tracing::instrument;
+use uuid::Uuid;
+
+/// Starts recording from the capture window; the capture id of the recording.
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn start_voice_capture<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Uuid, ApiError> {
+    let core = state.core()?;
+    state.voice.start(&app, core, Surface::DesktopHotkey)
+}
+
+/// Stops and commits the recording (on disk when this returns), then hides the window.
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn stop_voice_capture<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<CaptureSaved, ApiError> {
+    let core = state.core()?;
+    let saved = state.voice.stop(&app, core).await?;
+    windows::hide_capture(&app);
+    Ok(saved)
+}
+
+/// Esc while recording: the recording is deleted (the user's explicit choice).
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn cancel_voice_capture<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), ApiError> {
+    state.voice.cancel(&app).await?;
+    windows::hide_capture(&app);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn get_recording(
+    state: State<'_, AppState>,
+) -> Result<Option<RecordingStatus>, ApiError> {
+    Ok(state.voice.recording())
+}
+
+/// A capture that failed for good is queued again.
+#[tauri::command]
+#[instrument(skip(state), err(Debug))]
+pub async fn retry_capture(state: State<'_, AppState>, capture_id: Uuid) -> Result<(), ApiError> {
+    if !state.core()?.retry_capture(capture_id)? {
+        return Err(ApiError {
+            code: ErrorCode::NotFound,
+            message: "This memo has not failed (or no longer exists).".into(),
+        });
+    }
+    state.voice.kick();
+    Ok(())
+}
+
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn list_microphones() -> Result<Vec<Microphone>, ApiError> {
+    let devices = tokio::task::spawn_blocking(list_input_devices)
+        .await
+        .map_err(|e| crate::state::internal_error(e.to_string()))?;
+    // No audio system at all is the same as no microphone for the settings list.
+    Ok(devices
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| Microphone {
+            name: d.name,
+            is_default: d.is_default,
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceSettings {
+    voice_hotkey: String,
+    voice_mode: VoiceMode,
+    voice_max_minutes: u32,
+    microphone: Option<String>,
+    transcription_url: String,
+    transcription_model: String,
+}
+
+#[tauri::command]
+#[instrument(skip(app, state), err(Debug))]
+pub async fn set_voice_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: VoiceSettings,
+) -> Result<Settings, ApiError> {
+    let voice_hotkey = hotkey::validate(&settings.voice_hotkey)?;
+    if !(1..=120).contains(&settings.voice_max_minutes) {
+        return Err(invalid("The maximum length is between 1 and 120 minutes."));
+    }
+    let url = settings
+        .transcription_url
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(invalid(
+            "The transcription URL must start with http:// or https://.",
+        ));
+    }
+    let core = state.core()?;
+    let mut current = core.settings()?;
+    if voice_hotkey == current.capture_hotkey {
+        return Err(invalid(
+            "The voice hotkey must differ from the capture hotkey.",
+        ));
+    }
+    current.voice_hotkey = voice_hotkey;
+    current.voice_mode = settings.voice_mode;
+    current.voice_max_minutes = settings.voice_max_minutes;
+    current.microphone = settings.microphone.filter(|m| !m.trim().is_empty());
+    current.transcription_url = url;
+    current.transcription_model = match settings.transcription_model.trim() {
+        "" => Settings::default().transcription_model,
+        m => m.to_string(),
+    };
+    core.save_settings(&current)?;
+    hotkey::register_all(&app, &current);
+    voice_processing::refresh(&app, core).await;
+    Ok(current)
+}
+
+/// Stores (or with `None` clears) the transcription service's API key in the OS keyring.
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn set_transcription_key<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    key: Option<String>,
+) -> Result<(), ApiError> {
+    let core = state.core()?;
+    let url = core.settings()?.transcription_url;
+    if url.is_empty() {
+        return Err(invalid("Save the transcription service URL first."));
+    }
+    let store = KeyringTranscriberKeyStore::new(&url);
+    let key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    tokio::task::spawn_blocking(move || match key {
+        Some(k) => store.save(&k),
+        None => store.clear(),
+    })
+    .await
+    .map_err(|e| crate::state::internal_error(e.to_string()))?
+    .map_err(|e| ApiError {
+        code: ErrorCode::Keyring,
+        message: format!("The system keyring is not available ({e})."),
+    })?;
+    voice_processing::refresh(&app, core).await;
+    Ok(())
+}
+
+fn invalid(message: &str) -> ApiError {
+    ApiError {
+        code: ErrorCode::InvalidInput,
+        message: message.to_string(),
+    }
+}
