@@ -12,7 +12,7 @@ const MICS: Microphone[] = [
 async function openVoiceSettings(handlers: Record<string, Handler> = {}) {
   const shell = fakeShell('main', {
     list_microphones: () => MICS,
-    set_voice_settings: (a) => ({ ...SETTINGS, ...a }),
+    set_voice_settings: (a) => ({ ...SETTINGS, ...(a.settings as object) }),
     set_transcription_key: () => null,
     ...handlers,
   });
@@ -56,7 +56,7 @@ describe('voice settings', () => {
     await fireEvent.input(field('transcription-key'), { target: { value: 'sk-secret' } });
     await fireEvent.click(screen.getByTestId('voice-settings-save'));
     await settle();
-    expect(shell.callsOf('set_voice_settings').map((c) => c.args)).toEqual([
+    expect(shell.callsOf('set_voice_settings').map((c) => c.args.settings)).toEqual([
       {
         voiceHotkey: 'Alt+V',
         voiceMode: 'pushToTalk',
@@ -75,7 +75,7 @@ describe('voice settings', () => {
     await fireEvent.change(field<HTMLSelectElement>('voice-microphone'), { target: { value: '' } });
     await fireEvent.click(screen.getByTestId('voice-settings-save'));
     await settle();
-    expect(shell.callsOf('set_voice_settings')[1].args.microphone).toBeNull();
+    expect((shell.callsOf('set_voice_settings')[1].args.settings as { microphone: unknown }).microphone).toBeNull();
     expect(shell.callsOf('set_transcription_key')).toHaveLength(1);
   });
 

@@ -137,7 +137,7 @@ describe('api.ts voice', () => {
       ['get_recording', {}],
       ['retry_capture', { captureId: 'cap1' }],
       ['list_microphones', {}],
-      ['set_voice_settings', voice],
+      ['set_voice_settings', { settings: voice }],
       ['set_transcription_key', { key: 'sk-1' }],
       ['set_transcription_key', { key: null }],
     ]);

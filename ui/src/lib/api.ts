@@ -130,12 +130,12 @@ export function startVoiceCapture(): Promise<string> {
   return call(invoke<string>('start_voice_capture'));
 }
 
-/** Stops the recording and commits it as a capture (its entry shows the transcription status). */
+/** Stops the recording and commits it as a capture, then the shell hides the capture window. */
 export function stopVoiceCapture(): Promise<CaptureSaved> {
   return call(invoke<CaptureSaved>('stop_voice_capture'));
 }
 
-/** Stops the recording and deletes its file: nothing is saved. */
+/** Stops the recording and deletes its file (nothing is saved); the shell hides the window. */
 export function cancelVoiceCapture(): Promise<null> {
   return call(invoke<null>('cancel_voice_capture'));
 }
@@ -165,21 +165,17 @@ export interface VoiceSettings {
   transcriptionModel: string;
 }
 
-export function setVoiceSettings(settings: VoiceSettings): Promise<Settings> {
-  const { voiceHotkey, voiceMode, voiceMaxMinutes, microphone, transcriptionUrl, transcriptionModel } = settings;
-  return call(
-    invoke<Settings>('set_voice_settings', {
-      voiceHotkey,
-      voiceMode,
-      voiceMaxMinutes,
-      microphone,
-      transcriptionUrl,
-      transcriptionModel,
-    }),
-  );
+/** The shell's command takes them as one `settings` struct (errors: `invalid_input`). */
+export function setVoiceSettings(voice: VoiceSettings): Promise<Settings> {
+  const { voiceHotkey, voiceMode, voiceMaxMinutes, microphone, transcriptionUrl, transcriptionModel } = voice;
+  const settings = { voiceHotkey, voiceMode, voiceMaxMinutes, microphone, transcriptionUrl, transcriptionModel };
+  return call(invoke<Settings>('set_voice_settings', { settings }));
 }
 
-/** Stores the transcription service's API key in the OS keyring (null clears it); never read back. */
+/**
+ * Stores the transcription service's API key in the OS keyring under the saved service URL
+ * (null clears it); it is never read back. Fails with `invalid_input` while no URL is saved.
+ */
 export function setTranscriptionKey(key: string | null): Promise<null> {
   return call(invoke<null>('set_transcription_key', { key }));
 }
