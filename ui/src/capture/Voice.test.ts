@@ -147,6 +147,18 @@ describe('capture window, voice mode', () => {
     expect(shell.callsOf('save_capture').map((c) => c.args)).toEqual([{ text: 'typed instead', surface: 'desktop_hotkey' }]);
   });
 
+  it('shows why a hotkey-started recording could not start', async () => {
+    const shell = await openCapture();
+    await shell.emit('recording-error', { code: 'audio_device', message: 'No microphone found.' });
+    await settle();
+    expect(screen.getByTestId('voice-error').textContent).toBe('No microphone found.');
+    expect(screen.getByTestId('capture-input')).toBeTruthy();
+    // Shown again later for a new capture, the window starts clean.
+    await shell.emit('capture-shown', null);
+    await settle();
+    expect(screen.queryByTestId('voice-error')).toBeNull();
+  });
+
   it('returns to the editor with the error when stopping fails and nothing records anymore', async () => {
     const shell = await openCapture({
       stop_voice_capture: () => {

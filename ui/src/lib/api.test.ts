@@ -160,6 +160,11 @@ describe('api.ts voice', () => {
     await shell.emit('recording', rec);
     expect(cb).toHaveBeenCalledWith(rec);
     un();
+    const failed = vi.fn();
+    await api.onRecordingError(failed);
+    await shell.emit('recording-error', { code: 'audio_device', message: 'No microphone found' });
+    expect(failed.mock.calls[0][0]).toBeInstanceOf(api.ApiFailure);
+    expect(failed.mock.calls[0][0]).toMatchObject({ code: 'audio_device', message: 'No microphone found' });
     expect(api.audioSrc('/home/u/.local/share/jotline/audio/c.wav')).toBe(
       'asset://localhost/%2Fhome%2Fu%2F.local%2Fshare%2Fjotline%2Faudio%2Fc.wav',
     );

@@ -305,6 +305,11 @@ export function onRecording(cb: (status: RecordingStatus) => void): Promise<Unli
   return subscribe<RecordingStatus>('recording', cb);
 }
 
+/** A recording the voice hotkey asked for could not start (e.g. `audio_device`: no microphone). */
+export function onRecordingError(cb: (error: ApiFailure) => void): Promise<UnlistenFn> {
+  return subscribe<ApiError>('recording-error', (p) => cb(toApiFailure(p)));
+}
+
 /**
  * Subscribes to several events and returns one synchronous cleanup, suitable for `$effect`.
  * Unlisteners that resolve after cleanup are called immediately.
