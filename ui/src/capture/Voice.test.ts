@@ -47,6 +47,7 @@ describe('capture window, voice mode', () => {
     expect(shell.callsOf('start_voice_capture')).toHaveLength(1);
     expect(screen.queryByTestId('capture-input')).toBeNull();
     expect(screen.getByTestId('voice-elapsed').textContent).toBe('00:00');
+    expect(document.activeElement).toBe(screen.getByTestId('voice-stop'));
     expect(level().getAttribute('aria-valuenow')).toBe('0');
 
     await shell.emit('recording', rec({ elapsedMs: 65_400, rms: 0.1, peak: 0.5 }));

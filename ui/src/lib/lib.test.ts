@@ -5,6 +5,7 @@ import { acceleratorFromEvent } from './hotkey';
 import { nearLimitBytes, utf8Bytes, WARN_NOTE_BYTES } from './text';
 import { throttle } from './throttle';
 import { appendPage, mergeFirstPage, upsertEntry } from './timeline';
+import { formatDuration, formatElapsed, meterLevel } from './voice';
 
 const now = new Date(2026, 10, 18, 15, 30); // Wednesday 18 November 2026, local
 
@@ -94,5 +95,26 @@ describe('size limit', () => {
     expect(utf8Bytes('é')).toBe(2);
     expect(nearLimitBytes('short')).toBeNull();
     expect(nearLimitBytes('x'.repeat(WARN_NOTE_BYTES))).toBe(WARN_NOTE_BYTES);
+  });
+});
+
+describe('voice', () => {
+  it('formats the recording clock as mm:ss and memo lengths as m:ss', () => {
+    expect(formatElapsed(0)).toBe('00:00');
+    expect(formatElapsed(59_999)).toBe('00:59');
+    expect(formatElapsed(600_000)).toBe('10:00');
+    expect(formatElapsed(6_000_000)).toBe('100:00');
+    expect(formatDuration(42_400)).toBe('0:42');
+    expect(formatDuration(725_000)).toBe('12:05');
+  });
+
+  it('maps levels to the meter on a decibel scale', () => {
+    expect(meterLevel(0)).toBe(0);
+    expect(meterLevel(Number.NaN)).toBe(0);
+    expect(meterLevel(0.0005)).toBe(0);
+    expect(meterLevel(0.001)).toBeCloseTo(0);
+    expect(meterLevel(0.1)).toBeCloseTo(2 / 3);
+    expect(meterLevel(1)).toBe(1);
+    expect(meterLevel(3)).toBe(1);
   });
 });
