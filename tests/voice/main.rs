@@ -3,5 +3,6 @@
 //! deterministic transcription test double, with the backend's fault hooks.
 
 mod common;
+mod pipeline;
 mod storage;
 mod transcribe;
