@@ -9,3 +9,4 @@ mod hotkey_conflict;
 mod hotkey_setting;
 mod startup_errors;
 mod sync_flow;
+mod voice_flow;

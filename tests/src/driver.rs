@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 /// The default capture hotkey, as xdotool spells it.
 pub const CAPTURE_HOTKEY: &str = "ctrl+shift+space";
+/// The default voice hotkey, as xdotool spells it.
+pub const VOICE_HOTKEY: &str = "ctrl+shift+r";
 
 pub struct AppSession {
     pub client: Client,
@@ -20,6 +22,17 @@ pub struct AppSession {
 impl AppSession {
     /// Starts the app at `binary` with `JOTLINE_DATA_DIR=data_dir`; app output goes to `log`.
     pub async fn launch(binary: &Path, data_dir: &Path, log: &Path) -> anyhow::Result<Self> {
+        Self::launch_with_env(binary, data_dir, log, &[]).await
+    }
+
+    /// [`Self::launch`] with more environment for the app (e.g. a WAV standing in for the
+    /// microphone).
+    pub async fn launch_with_env(
+        binary: &Path,
+        data_dir: &Path,
+        log: &Path,
+        env: &[(&str, &Path)],
+    ) -> anyhow::Result<Self> {
         anyhow::ensure!(binary.exists(), "app binary {} not built", binary.display());
         let port = free_port();
         let native_port = free_port();
@@ -29,6 +42,7 @@ impl AppSession {
             .args(["--native-port", &native_port.to_string()])
             .env("JOTLINE_DATA_DIR", data_dir)
             .env("JOTLINE_LOG", "info")
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(log_file.try_clone()?)
             .stderr(log_file)
             .spawn()

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Entry, VoiceMemo } from '../lib/bindings';
 import { entry, fakeShell, settle, type Handler } from '../test/backend';
 import App from './App.svelte';
@@ -59,19 +59,31 @@ describe('voice memos in the journal', () => {
     expect(within(item('r')).queryByTestId('voice-retry')).toBeNull();
   });
 
-  it('plays the local recording through the asset protocol, and only when there is one', async () => {
+  it('plays the local recording, fetched through the asset protocol, and only when there is one', async () => {
     const entries = [
       entry({ id: 'local', occurredAt: today(9), body: '', voice: memo() }),
       entry({ id: 'remote', occurredAt: today(8), body: '', voice: memo({ captureId: 'c2', audioFile: null }) }),
     ];
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      return new Response(new Blob([new Uint8Array([82, 73, 70, 70])], { type: 'audio/wav' }));
+    });
+    const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:memo-1');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
     await openApp({ list_timeline: () => ({ entries, next: null }) });
+    expect(within(item('local')).queryByTestId('voice-audio')).toBeNull();
+    await fireEvent.click(within(item('local')).getByTestId('voice-play'));
+    await settle();
+    expect(fetched).toEqual([`asset://localhost/${encodeURIComponent('/home/u/.local/share/jotline/audio/cap1.wav')}`]);
+    expect(created).toHaveBeenCalledOnce();
     const audio = within(item('local')).getByTestId('voice-audio') as HTMLAudioElement;
-    expect(audio.getAttribute('src')).toBe(
-      `asset://localhost/${encodeURIComponent('/home/u/.local/share/jotline/audio/cap1.wav')}`,
-    );
-    expect(audio.getAttribute('preload')).toBe('none');
+    expect(audio.getAttribute('src')).toBe('blob:memo-1');
     expect(audio.hasAttribute('controls')).toBe(true);
-    expect(within(item('remote')).queryByTestId('voice-audio')).toBeNull();
+    expect(within(item('remote')).queryByTestId('voice-play')).toBeNull();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
   });
 
   it('retries a failed memo from the entry view and shows the new status', async () => {
@@ -91,7 +103,7 @@ describe('voice memos in the journal', () => {
       'Failed: transcription service unreachable',
     );
     expect((within(view).getByTestId('entry-edit-body') as HTMLTextAreaElement).placeholder).toBe('Voice memo');
-    expect(within(view).getByTestId('voice-audio')).toBeTruthy();
+    expect(within(view).getByTestId('voice-play')).toBeTruthy();
 
     await fireEvent.click(within(view).getByTestId('voice-retry'));
     await settle();

@@ -180,9 +180,20 @@ export function setTranscriptionKey(key: string | null): Promise<null> {
   return call(invoke<null>('set_transcription_key', { key }));
 }
 
-/** A URL the webview can play for a memo's local audio file (asset protocol). */
+/** The asset-protocol URL of a memo's local audio file (the shell allows only the audio folder). */
 export function audioSrc(path: string): string {
   return convertFileSrc(path);
+}
+
+/**
+ * A playable URL for a memo's local audio: WebKitGTK cannot stream media from a custom URI
+ * scheme (the asset protocol), so the file is fetched through it once and played from a blob.
+ * Call `URL.revokeObjectURL` when done.
+ */
+export async function loadAudio(path: string): Promise<string> {
+  const resp = await fetch(audioSrc(path));
+  if (!resp.ok) throw { code: 'not_found', message: `The recording could not be read (${resp.status}).` };
+  return URL.createObjectURL(await resp.blob());
 }
 
 // --- App state -------------------------------------------------------------------------------
