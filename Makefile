@@ -51,6 +51,7 @@ backend: deps
 
 bench: ui
 	cargo bench -p jotline-core --bench store
+	cargo bench -p jotline-core --bench voice
 	cargo build --release -p jotline
 	JOTLINE_APP_BIN=$(CARGO_TARGET_DIR)/release/jotline xvfb-run -a -s "-screen 0 1280x800x24" \
 	  dbus-run-session -- cargo run --release -p jotline-tests --bin app-bench

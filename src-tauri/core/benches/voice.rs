@@ -6,7 +6,9 @@
 use jotline_core::capture::audio::{
     Pacing, Recorder, RecorderConfig, RecorderEvent, SyntheticSource,
 };
-use std::sync::mpsc;
+use jotline_core::capture::voice::VoiceRecording;
+use jotline_core::{Core, CoreConfig, Surface, SystemClock};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 const LATENCY_RUNS: usize = 9;
@@ -97,6 +99,39 @@ fn bytes_per_minute(dir: &std::path::Path) -> f64 {
     recording.stop().expect("stop").bytes as f64
 }
 
+/// From Stop to the capture row committed (fsync'd): finishing the WAV, then the capture and
+/// its entry in one transaction. Median over a few 2-second real-time recordings into a
+/// journal that already holds some memos.
+fn stop_to_commit_ms(dir: &std::path::Path) -> f64 {
+    let core = Core::open(CoreConfig {
+        data_dir: dir.to_path_buf(),
+        clock: Arc::new(SystemClock),
+    })
+    .expect("journal");
+    let mut samples = Vec::with_capacity(LATENCY_RUNS);
+    for _ in 0..LATENCY_RUNS {
+        let (capture_id, _) = core.new_voice_file().expect("file");
+        let recording = Recorder::start(
+            microphone(Pacing::RealTime),
+            RecorderConfig::new(core.audio_dir(), capture_id.to_string()),
+            |_| {},
+        )
+        .expect("start");
+        std::thread::sleep(Duration::from_secs(2));
+        let stopped = Instant::now();
+        let finished = recording.stop().expect("stop");
+        core.save_voice_capture(VoiceRecording {
+            capture_id,
+            duration_ms: i64::try_from(finished.duration_ms).expect("ms"),
+            surface: Surface::DesktopHotkey,
+        })
+        .expect("commit");
+        samples.push(stopped.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     metric(
@@ -113,5 +148,10 @@ fn main() {
         "voice_bytes_per_min",
         bytes_per_minute(&dir.path().join("size")),
         "bytes",
+    );
+    metric(
+        "voice_stop_to_commit_ms",
+        stop_to_commit_ms(&dir.path().join("journal")),
+        "ms",
     );
 }
