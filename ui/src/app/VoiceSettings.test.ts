@@ -1,5 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { MICROPHONE_REFRESH_MS } from '../lib/voice';
 import type { Microphone, Settings } from '../lib/bindings';
 import { fakeShell, SETTINGS, settle, type Handler } from '../test/backend';
 import App from './App.svelte';
@@ -43,6 +44,23 @@ describe('voice settings', () => {
       'Leave the URL empty to let your backend transcribe (when signed in). Offline or unconfigured, memos wait and are never dropped.',
     );
     expect(screen.queryByTestId('voice-no-microphone')).toBeNull();
+  });
+
+  it('lists the microphones again while open, so a device plugged in shows up', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let mics: Microphone[] = [];
+      await openVoiceSettings({ list_microphones: () => mics });
+      expect(screen.getByTestId('voice-no-microphone')).toBeTruthy();
+      mics = MICS;
+      vi.advanceTimersByTime(MICROPHONE_REFRESH_MS);
+      await settle();
+      const options = [...field<HTMLSelectElement>('voice-microphone').options].map((o) => o.textContent);
+      expect(options).toContain('USB Mic');
+      expect(screen.queryByTestId('voice-no-microphone')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('saves the voice settings, and the API key only through set_transcription_key', async () => {

@@ -45,3 +45,6 @@ export function voiceStatusLabel(voice: VoiceMemo): string {
       return `Failed: ${voice.error ?? 'unknown error'}`;
   }
 }
+
+/** How often the voice settings list the microphones again while open. */
+export const MICROPHONE_REFRESH_MS = 3000;
