@@ -86,8 +86,13 @@ fn security_settings_hold() {
     assert_eq!(config["app"]["withGlobalTauri"], serde_json::json!(false));
     let csp = &config["app"]["security"]["csp"];
     assert_eq!(csp["default-src"], serde_json::json!("'self'"));
+    // Besides IPC, only the asset protocol (recordings are fetched from it into a blob).
     assert_eq!(
         csp["connect-src"],
-        serde_json::json!("ipc: http://ipc.localhost")
+        serde_json::json!("ipc: http://ipc.localhost asset: http://asset.localhost")
     );
+    assert_eq!(csp["media-src"], serde_json::json!("'self' blob:"));
+    // No static asset scope: the app allows its audio folder alone at start-up.
+    let assets = &config["app"]["security"]["assetProtocol"];
+    assert_eq!(assets["scope"], serde_json::json!([]));
 }
