@@ -16,21 +16,15 @@ pub fn handles<R: Runtime>(app: &AppHandle<R>, shortcut: &Shortcut, key: Shortcu
     if !hotkey::is_voice(shortcut, &settings) {
         return false;
     }
-    let recording = state.voice.is_recording();
-    let start = match (settings.voice_mode, key) {
-        (VoiceMode::Toggle, ShortcutState::Pressed) => !recording,
-        (VoiceMode::PushToTalk, ShortcutState::Pressed) => true,
-        (VoiceMode::Toggle, ShortcutState::Released) => return true,
-        (VoiceMode::PushToTalk, ShortcutState::Released) => false,
-    };
-    if start {
+    let action = action(settings.voice_mode, key, state.voice.is_recording());
+    if action == Action::Start {
         windows::show_capture(app);
         if let Err(err) = state.voice.start(app, core, Surface::DesktopHotkey) {
             // The capture window shows the error from the status it asks for; log the code.
             tracing::warn!(code = ?err.code, message = err.message, "voice hotkey: not recording");
             crate::voice::report_error(app, &err);
         }
-    } else if recording {
+    } else if action == Action::Stop {
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
             let state = app.state::<AppState>();
@@ -42,4 +36,65 @@ pub fn handles<R: Runtime>(app: &AppHandle<R>, shortcut: &Shortcut, key: Shortcu
         });
     }
     true
+}
+
+/// What a press or release of the voice hotkey does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Start,
+    Stop,
+    Nothing,
+}
+
+pub fn action(mode: VoiceMode, key: ShortcutState, recording: bool) -> Action {
+    match (mode, key, recording) {
+        (VoiceMode::Toggle, ShortcutState::Pressed, false) => Action::Start,
+        (VoiceMode::Toggle, ShortcutState::Pressed, true) => Action::Stop,
+        (VoiceMode::PushToTalk, ShortcutState::Pressed, false) => Action::Start,
+        (VoiceMode::PushToTalk, ShortcutState::Released, true) => Action::Stop,
+        // Key repeat while held, or a release in toggle mode.
+        _ => Action::Nothing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toggle_starts_on_one_press_and_saves_on_the_next() {
+        assert_eq!(
+            action(VoiceMode::Toggle, ShortcutState::Pressed, false),
+            Action::Start
+        );
+        assert_eq!(
+            action(VoiceMode::Toggle, ShortcutState::Released, true),
+            Action::Nothing
+        );
+        assert_eq!(
+            action(VoiceMode::Toggle, ShortcutState::Pressed, true),
+            Action::Stop
+        );
+    }
+
+    #[test]
+    fn push_to_talk_records_while_held() {
+        assert_eq!(
+            action(VoiceMode::PushToTalk, ShortcutState::Pressed, false),
+            Action::Start
+        );
+        assert_eq!(
+            action(VoiceMode::PushToTalk, ShortcutState::Pressed, true),
+            Action::Nothing,
+            "key repeat"
+        );
+        assert_eq!(
+            action(VoiceMode::PushToTalk, ShortcutState::Released, true),
+            Action::Stop
+        );
+        assert_eq!(
+            action(VoiceMode::PushToTalk, ShortcutState::Released, false),
+            Action::Nothing
+        );
+    }
 }

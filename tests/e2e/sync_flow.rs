@@ -55,12 +55,7 @@ async fn sign_up_capture_and_see_it_synced() -> anyhow::Result<()> {
         .await?
         .send_keys("correct horse battery")
         .await?;
-    session
-        .client
-        .find(Locator::Css("[data-testid=sign-up]"))
-        .await?
-        .click()
-        .await?;
+    session.click("[data-testid=sign-up]").await?;
     let signed_in = session.wait_for("[data-testid=account-email]").await;
     if signed_in.is_err() {
         session

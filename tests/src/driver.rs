@@ -131,6 +131,20 @@ impl AppSession {
             .await
     }
 
+    /// Waits for `css`, scrolls it to the middle of the view (a long page may have it below
+    /// the fold, under the status bar) and clicks it.
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let element = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
     pub async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
         self.client
             .wait()
