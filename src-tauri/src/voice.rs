@@ -3,6 +3,7 @@
 //! uploads and transcribes finished memos. The recording itself is `jotline_core::capture::audio`.
 
 use crate::state::AppState;
+use crate::sync::api;
 use jotline_core::capture::audio::{
     AudioSource, CpalSource, FileSource, Pacing, Recorder, RecorderConfig, RecorderEvent,
     RecordingHandle,
@@ -275,13 +276,6 @@ fn emit<R: Runtime>(app: &AppHandle<R>, status: &RecordingStatus) {
 
 fn audio_error(err: jotline_core::capture::audio::AudioError) -> ApiError {
     api(ErrorCode::AudioDevice, err.to_string())
-}
-
-fn api(code: ErrorCode, message: impl Into<String>) -> ApiError {
-    ApiError {
-        code,
-        message: message.into(),
-    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -198,21 +198,15 @@ pub struct Settings {
     /// Minutes between background sync rounds while idle.
     pub sync_interval_minutes: u32,
     /// Global shortcut that starts (and, in toggle mode, stops) a voice memo.
-    #[serde(default = "default_voice_hotkey")]
     pub voice_hotkey: String,
-    #[serde(default)]
     pub voice_mode: VoiceMode,
     /// A recording stops by itself after this many minutes.
-    #[serde(default = "default_voice_max_minutes")]
     pub voice_max_minutes: u32,
     /// Input device name; `None`: the system default.
-    #[serde(default)]
     pub microphone: Option<String>,
     /// Base URL of an OpenAI-compatible `/v1/audio/transcriptions` service; empty: the
     /// server transcribes (when signed in). Its API key lives in the OS keyring.
-    #[serde(default)]
     pub transcription_url: String,
-    #[serde(default = "default_transcription_model")]
     pub transcription_model: String,
 }
 

@@ -1,5 +1,6 @@
 //! Voice memos: record, stop, cancel, retry a failed capture, and the voice settings.
 
+use crate::sync::api;
 use crate::{hotkey, state::AppState, voice_processing, windows};
 use jotline_core::capture::audio::list_input_devices;
 use jotline_core::transcribe::{KeyringTranscriberKeyStore, TranscriberKeyStore};
@@ -59,10 +60,10 @@ pub async fn get_recording(
 #[instrument(skip(state), err(Debug))]
 pub async fn retry_capture(state: State<'_, AppState>, capture_id: Uuid) -> Result<(), ApiError> {
     if !state.core()?.retry_capture(capture_id)? {
-        return Err(ApiError {
-            code: ErrorCode::NotFound,
-            message: "This memo has not failed (or no longer exists).".into(),
-        });
+        return Err(api(
+            ErrorCode::NotFound,
+            "This memo has not failed (or no longer exists).",
+        ));
     }
     state.voice.kick();
     Ok(())
@@ -105,7 +106,10 @@ pub async fn set_voice_settings<R: Runtime>(
 ) -> Result<Settings, ApiError> {
     let voice_hotkey = hotkey::validate(&settings.voice_hotkey)?;
     if !(1..=120).contains(&settings.voice_max_minutes) {
-        return Err(invalid("The maximum length is between 1 and 120 minutes."));
+        return Err(api(
+            ErrorCode::InvalidInput,
+            "The maximum length is between 1 and 120 minutes.",
+        ));
     }
     let url = settings
         .transcription_url
@@ -113,14 +117,16 @@ pub async fn set_voice_settings<R: Runtime>(
         .trim_end_matches('/')
         .to_string();
     if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(invalid(
+        return Err(api(
+            ErrorCode::InvalidInput,
             "The transcription URL must start with http:// or https://.",
         ));
     }
     let core = state.core()?;
     let mut current = core.settings()?;
     if voice_hotkey == current.capture_hotkey {
-        return Err(invalid(
+        return Err(api(
+            ErrorCode::InvalidInput,
             "The voice hotkey must differ from the capture hotkey.",
         ));
     }
@@ -150,7 +156,10 @@ pub async fn set_transcription_key<R: Runtime>(
     let core = state.core()?;
     let url = core.settings()?.transcription_url;
     if url.is_empty() {
-        return Err(invalid("Save the transcription service URL first."));
+        return Err(api(
+            ErrorCode::InvalidInput,
+            "Save the transcription service URL first.",
+        ));
     }
     let store = KeyringTranscriberKeyStore::new(&url);
     let key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
@@ -160,17 +169,12 @@ pub async fn set_transcription_key<R: Runtime>(
     })
     .await
     .map_err(|e| crate::state::internal_error(e.to_string()))?
-    .map_err(|e| ApiError {
-        code: ErrorCode::Keyring,
-        message: format!("The system keyring is not available ({e})."),
+    .map_err(|e| {
+        api(
+            ErrorCode::Keyring,
+            format!("The system keyring is not available ({e})."),
+        )
     })?;
     voice_processing::refresh(&app, core).await;
     Ok(())
-}
-
-fn invalid(message: &str) -> ApiError {
-    ApiError {
-        code: ErrorCode::InvalidInput,
-        message: message.to_string(),
-    }
 }
