@@ -150,25 +150,24 @@ fn level_events_arrive_about_every_interval() {
     )
     .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    recording.stop().unwrap();
-    let times: Vec<_> = drain(&events)
+    let finished = recording.stop().unwrap();
+    let levels = drain(&events)
         .into_iter()
         .filter(|(_, e)| matches!(e, RecorderEvent::Level { .. }))
-        .map(|(at, _)| at)
-        .collect();
-    // 1.5 s at 50 ms per window: ~30 events.
+        .count();
+    // One level per 50 ms of recorded audio. Counted against the audio's own length, not the
+    // wall clock, so a loaded machine cannot make it flaky.
+    let expected = usize::try_from(finished.duration_ms / 50).unwrap();
     assert!(
-        (24..=34).contains(&times.len()),
-        "{} level events",
-        times.len()
+        levels.abs_diff(expected) <= 1,
+        "{levels} level events for {} ms of audio",
+        finished.duration_ms
     );
-    let mut gaps: Vec<f64> = times
-        .windows(2)
-        .map(|pair| (pair[1] - pair[0]).as_secs_f64() * 1000.0)
-        .collect();
-    gaps.sort_by(f64::total_cmp);
-    let median = gaps[gaps.len() / 2];
-    assert!((35.0..=65.0).contains(&median), "median gap {median} ms");
+    assert!(
+        expected >= 10,
+        "the tone was recorded ({} ms)",
+        finished.duration_ms
+    );
 }
 
 #[test]
