@@ -6,6 +6,7 @@ pub mod clock;
 mod edit;
 pub mod error;
 pub mod events;
+pub mod export;
 mod fs_atomic;
 mod journal;
 pub mod parse;

@@ -208,6 +208,10 @@ pub struct Settings {
     /// server transcribes (when signed in). Its API key lives in the OS keyring.
     pub transcription_url: String,
     pub transcription_model: String,
+    /// Start Jotline at login, minimised to the tray.
+    pub start_at_login: bool,
+    /// The first-run welcome was dismissed.
+    pub welcome_done: bool,
 }
 
 fn default_voice_hotkey() -> String {
@@ -280,8 +284,48 @@ impl Default for Settings {
             microphone: None,
             transcription_url: String::new(),
             transcription_model: default_transcription_model(),
+            start_at_login: false,
+            welcome_done: false,
         }
     }
+}
+
+/// What `Core::export_journal` writes: one JSON file, or one Markdown file per day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportFormat {
+    /// `jotline-journal.json`: every entry in the `Entry` shape.
+    Json,
+    /// `YYYY-MM-DD.md` per local day, readable in any editor.
+    Markdown,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = crate::error::CoreError;
+
+    /// `json`, `md` or `markdown`, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(ExportFormat::Json),
+            "md" | "markdown" => Ok(ExportFormat::Markdown),
+            _ => Err(crate::error::CoreError::InvalidInput(format!(
+                "unknown export format `{s}`: use json, md or markdown"
+            ))),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportSummary {
+    /// The folder written to.
+    pub dir: String,
+    pub format: ExportFormat,
+    /// Entries exported (deleted ones never are).
+    pub entries: u32,
+    /// Files written, copies of voice recordings included.
+    pub files: u32,
 }
 
 /// Whether the capture hotkey is active; `error` says why not (e.g. taken by another program).

@@ -40,7 +40,9 @@ fn bindings() -> String {
         VoiceMemo,
         VoiceMode,
         Microphone,
-        RecordingStatus
+        RecordingStatus,
+        ExportFormat,
+        ExportSummary
     );
     out
 }

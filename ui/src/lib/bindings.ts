@@ -77,7 +77,15 @@ microphone: string | null,
  * Base URL of an OpenAI-compatible `/v1/audio/transcriptions` service; empty: the
  * server transcribes (when signed in). Its API key lives in the OS keyring.
  */
-transcriptionUrl: string, transcriptionModel: string, };
+transcriptionUrl: string, transcriptionModel: string, 
+/**
+ * Start Jotline at login, minimised to the tray.
+ */
+startAtLogin: boolean, 
+/**
+ * The first-run welcome was dismissed.
+ */
+welcomeDone: boolean, };
 
 export type HotkeyStatus = { hotkey: string, registered: boolean, error: string | null, };
 
@@ -171,3 +179,19 @@ silent: boolean,
  * Something the user should know (device lost and replaced, length limit reached...).
  */
 notice: string | null, };
+
+export type ExportFormat = "json" | "markdown";
+
+export type ExportSummary = { 
+/**
+ * The folder written to.
+ */
+dir: string, format: ExportFormat, 
+/**
+ * Entries exported (deleted ones never are).
+ */
+entries: number, 
+/**
+ * Files written, copies of voice recordings included.
+ */
+files: number, };

@@ -184,6 +184,17 @@ pub(crate) fn timeline(
     }
 }
 
+/// Every live entry, oldest first by (occurred_at, id), in one query (for exports).
+pub(crate) fn all_live(conn: &Connection) -> rusqlite::Result<Vec<EntryRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SELECT_COLUMNS} FROM entries e INDEXED BY entries_timeline
+         WHERE e.deleted_at IS NULL
+         ORDER BY e.occurred_at, e.id"
+    ))?
+    .query_map([], EntryRow::from_row)?
+    .collect()
+}
+
 /// Number of live entries.
 pub(crate) fn count_live(conn: &Connection) -> rusqlite::Result<u64> {
     let n: i64 = conn

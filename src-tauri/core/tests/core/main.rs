@@ -6,6 +6,7 @@ mod capture;
 mod common;
 mod error;
 mod events;
+mod export;
 mod journal;
 mod parse;
 mod settings;

@@ -16,6 +16,8 @@ fn missing_file_gives_defaults_and_save_round_trips() {
         microphone: Some("USB Mic".into()),
         transcription_url: "http://127.0.0.1:8080".into(),
         transcription_model: "base.en".into(),
+        start_at_login: true,
+        welcome_done: true,
     };
     f.core.save_settings(&s).unwrap();
     assert_eq!(f.core.settings().unwrap(), s);
@@ -24,6 +26,8 @@ fn missing_file_gives_defaults_and_save_round_trips() {
     assert!(raw.contains("\"captureHotkey\": \"Alt+J\""), "{raw}");
     assert!(raw.contains("\"syncIntervalMinutes\": 15"), "{raw}");
     assert!(raw.contains("\"voiceMode\": \"pushToTalk\""), "{raw}");
+    assert!(raw.contains("\"startAtLogin\": true"), "{raw}");
+    assert!(raw.contains("\"welcomeDone\": true"), "{raw}");
 }
 
 #[test]
@@ -40,6 +44,42 @@ fn settings_of_an_older_version_get_the_voice_defaults() {
     assert_eq!(s.voice_mode, VoiceMode::Toggle);
     assert_eq!(s.voice_max_minutes, 10);
     assert_eq!(s.microphone, None);
+}
+
+#[test]
+fn settings_without_the_login_and_welcome_fields_load_with_both_off() {
+    let f = fixture();
+    // A settings.json as the version before these fields wrote it.
+    std::fs::write(
+        f.core.data_dir().join("settings.json"),
+        r#"{
+  "captureHotkey": "Alt+J",
+  "backendUrl": "",
+  "anonKey": "",
+  "syncIntervalMinutes": 7,
+  "voiceHotkey": "Alt+R",
+  "voiceMode": "toggle",
+  "voiceMaxMinutes": 10,
+  "microphone": null,
+  "transcriptionUrl": "",
+  "transcriptionModel": "whisper-1"
+}"#,
+    )
+    .unwrap();
+    let s = f.core.settings().unwrap();
+    assert_eq!(s.sync_interval_minutes, 7);
+    assert!(
+        !s.start_at_login,
+        "Jotline does not start at login unless asked"
+    );
+    assert!(!s.welcome_done, "the welcome shows on the first run");
+}
+
+#[test]
+fn login_start_and_welcome_default_to_off() {
+    let s = Settings::default();
+    assert!(!s.start_at_login);
+    assert!(!s.welcome_done);
 }
 
 #[test]
