@@ -7,8 +7,10 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= /var/tmp/jotline-target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_BIN := $(CARGO_TARGET_DIR)/debug/jotline
+RELEASE_BIN := $(CARGO_TARGET_DIR)/release/jotline
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test bench deps ui check rust-test ui-test e2e app backend
+.PHONY: run test bench deps ui check rust-test ui-test e2e app backend package package-test
 
 deps:
 	@scripts/ensure-deps.sh
@@ -40,19 +42,26 @@ app: ui
 # The real app under a virtual X display and its own D-Bus session, driven by
 # tauri-driver + WebKitWebDriver. Screenshots and logs land in target/e2e-artifacts.
 e2e: app
-	JOTLINE_APP_BIN=$(APP_BIN) xvfb-run -a -s "-screen 0 1280x800x24" \
+	JOTLINE_APP_BIN=$(APP_BIN) $(XVFB) \
 	  dbus-run-session -- scripts/with-keyring.sh cargo test -p jotline-tests --test e2e -- --test-threads=1 --nocapture
 
-test: check rust-test ui-test e2e
+# The release .deb, built by the Tauri bundler (scripts/package-deb.sh); prints its path.
+package: ui
+	scripts/package-deb.sh
+
+# That .deb unpacked into a throwaway root (dpkg-deb -x); `jotline` run from it via PATH.
+package-test: package
+	$(XVFB) dbus-run-session -- cargo test -p jotline-tests --test package
+
+test: check rust-test ui-test e2e package-test
 
 # The local Supabase-compatible backend on a throwaway PostgreSQL: prints its URL and anon key.
 backend: deps
 	cargo run -p jotline-tests --bin backend
 
-bench: ui
+bench: package
 	cargo bench -p jotline-core --bench store
 	cargo bench -p jotline-core --bench voice
-	cargo build --release -p jotline
-	JOTLINE_APP_BIN=$(CARGO_TARGET_DIR)/release/jotline xvfb-run -a -s "-screen 0 1280x800x24" \
-	  dbus-run-session -- cargo run --release -p jotline-tests --bin app-bench
+	JOTLINE_APP_BIN=$(RELEASE_BIN) JOTLINE_DEB="$$(ls $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb)" \
+	  $(XVFB) dbus-run-session -- cargo run --release -p jotline-tests --bin app-bench
 	cargo run --release -p jotline-tests --bin sync-bench

@@ -23,8 +23,11 @@ pub fn run_forwarded<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
     match crate::cli::parse(args.iter().skip(1)) {
         Ok(CliCommand::OpenCapture) => windows::show_capture(app),
         Ok(CliCommand::CaptureText(text)) => capture_from_cli(app, &text),
+        // Login started a second copy: the running one stays as it is.
+        Ok(CliCommand::OpenMinimized) => {}
         Ok(_) => windows::show_main(app),
-        Err(err) => tracing::warn!(err, "ignored arguments of a second launch"),
+        // The arguments themselves are not logged: they may be a note typed without `capture`.
+        Err(_) => tracing::warn!(count = args.len(), "ignored arguments of a second launch"),
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::cli::CliCommand;
 use crate::state::{self, AppState};
 use crate::{
-    actions, commands, connectivity, data_dir, events, hotkey, tray, voice_hotkey,
+    actions, autostart, commands, connectivity, data_dir, events, hotkey, tray, voice_hotkey,
     voice_processing, windows,
 };
 use jotline_core::types::Surface;
@@ -14,16 +14,13 @@ use tauri::webview::PageLoadEvent;
 use tauri::{App, AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tauri_plugin_global_shortcut::ShortcutState;
 
-/// Identifier from tauri.conf.json; also the single-instance D-Bus name.
-const IDENTIFIER: &str = "app.jotline.journal";
-
 /// Runs the app for `command` and returns the process exit code.
 pub fn run(command: CliCommand) -> i32 {
     let has_tray = Arc::new(AtomicBool::new(false));
     let app = tauri::Builder::default()
         .plugin(
             tauri_plugin_single_instance::Builder::new()
-                .dbus_id(data_dir::instance_id(IDENTIFIER))
+                .dbus_id(data_dir::instance_id())
                 .callback(|app, args, _cwd| actions::run_forwarded(app, &args))
                 .build(),
         )
@@ -39,6 +36,8 @@ pub fn run(command: CliCommand) -> i32 {
                 })
                 .build(),
         )
+        .plugin(autostart::plugin())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
         .on_page_load(|webview, payload| {
             if webview.label() == windows::MAIN && payload.event() == PageLoadEvent::Finished {
@@ -67,7 +66,7 @@ fn setup(
     has_tray: &AtomicBool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
-    let dir = data_dir::resolve(&handle)?;
+    let dir = data_dir::resolve().ok_or("no home folder for the journal")?;
     let db_path = dir.join(jotline_core::DATABASE_FILE);
     let journal = Core::open(CoreConfig {
         data_dir: dir,
@@ -84,10 +83,17 @@ fn setup(
     if let Err(err) = &journal {
         eprintln!("jotline: {} ({})", err.message, err.path);
     }
-    let hotkey = match &journal {
-        Ok(core) => hotkey::register_all(&handle, &core.settings().unwrap_or_default()),
-        Err(_) => state::hotkey_not_registered("", "the journal could not be opened"),
+    let settings = journal
+        .as_ref()
+        .ok()
+        .map(|core| core.settings().unwrap_or_default());
+    let hotkey = match &settings {
+        Some(settings) => hotkey::register_all(&handle, settings),
+        None => state::hotkey_not_registered("", "the journal could not be opened"),
     };
+    if let Some(settings) = &settings {
+        autostart::refresh(&handle, settings.start_at_login);
+    }
     let status = journal.as_ref().ok().and_then(|core| core.status().ok());
     let core = journal.as_ref().ok().cloned();
     let failed = journal.is_err();
@@ -101,9 +107,15 @@ fn setup(
         connectivity::watch(handle.clone());
     }
 
-    windows::create_all(&handle, command != CliCommand::OpenCapture || failed)?;
+    // Started at login: the journal stays in the tray, unless there is no tray to reach it.
+    let minimized = command == CliCommand::OpenMinimized;
+    let quiet = command == CliCommand::OpenCapture || minimized;
+    windows::create_all(&handle, !quiet || failed)?;
     if let Some(status) = status {
         has_tray.store(tray::install(&handle, &status), Ordering::SeqCst);
+    }
+    if minimized && !failed && !has_tray.load(Ordering::SeqCst) {
+        windows::show_main(&handle);
     }
     if command == CliCommand::OpenCapture {
         windows::show_capture(&handle);

@@ -2,17 +2,29 @@
 //!
 //! `jotline capture` opens the capture window and `jotline capture "text"` saves the text
 //! directly; both reach an already running instance through the single-instance plugin,
-//! which hands the primary the same argument list.
+//! which hands the primary the same argument list. `jotline export` reads the journal
+//! directly and never starts the app.
+
+use jotline_core::types::ExportFormat;
+use std::path::PathBuf;
 
 /// What one invocation of `jotline` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CliCommand {
     /// Start the app (or focus the running one).
     Open,
+    /// Start in the tray without showing the journal (start at login); a running app
+    /// stays as it is.
+    OpenMinimized,
     /// Open the capture window.
     OpenCapture,
     /// Save this text as a capture without opening a window.
     CaptureText(String),
+    /// Write the whole journal to `dir` as JSON or Markdown.
+    Export {
+        format: ExportFormat,
+        dir: PathBuf,
+    },
     Version,
     Help,
 }
@@ -22,6 +34,10 @@ Usage:
   jotline                   open the journal
   jotline capture           open the quick-capture window
   jotline capture TEXT...   save TEXT to the journal at once
+  jotline export [--format json|md] DIR
+                            write the whole journal to DIR: one JSON file, or
+                            Markdown files (one per day); JSON when no format is given
+  jotline --minimized       start in the tray without showing the journal
   jotline --version         print the version
 ";
 
@@ -35,6 +51,8 @@ where
     match args.first().map(String::as_str) {
         None => Ok(CliCommand::Open),
         Some("--version" | "-V") => Ok(CliCommand::Version),
+        Some("--minimized") if args.len() == 1 => Ok(CliCommand::OpenMinimized),
+        Some("export") => parse_export(&args[1..]),
         Some("--help" | "-h" | "help") => Ok(CliCommand::Help),
         Some("capture") => {
             let rest = &args[1..];
@@ -46,6 +64,33 @@ where
         }
         Some(other) => Err(format!("unknown argument `{other}`\n\n{USAGE}")),
     }
+}
+
+fn parse_export(args: &[String]) -> Result<CliCommand, String> {
+    let mut format = None;
+    let mut dir = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let value = if let Some(value) = arg.strip_prefix("--format=") {
+            value
+        } else if arg == "--format" {
+            rest.next()
+                .ok_or_else(|| format!("`--format` needs a value: json or md\n\n{USAGE}"))?
+        } else if arg.starts_with('-') {
+            return Err(format!("unknown option `{arg}`\n\n{USAGE}"));
+        } else if dir.replace(PathBuf::from(arg)).is_some() {
+            return Err(format!("export takes one folder\n\n{USAGE}"));
+        } else {
+            continue;
+        };
+        let parsed = value.parse::<ExportFormat>().map_err(|e| e.to_string())?;
+        format = Some(parsed);
+    }
+    let dir = dir.ok_or_else(|| format!("export needs a folder to write to\n\n{USAGE}"))?;
+    Ok(CliCommand::Export {
+        format: format.unwrap_or(ExportFormat::Json),
+        dir,
+    })
 }
 
 #[cfg(test)]
@@ -74,6 +119,45 @@ mod tests {
     fn version_and_help_flags() {
         assert_eq!(parse(["--version"]), Ok(CliCommand::Version));
         assert_eq!(parse(["-h"]), Ok(CliCommand::Help));
+    }
+
+    #[test]
+    fn minimized_starts_in_the_tray() {
+        assert_eq!(parse(["--minimized"]), Ok(CliCommand::OpenMinimized));
+    }
+
+    #[test]
+    fn export_takes_a_format_and_a_folder() {
+        let md = CliCommand::Export {
+            format: ExportFormat::Markdown,
+            dir: PathBuf::from("out"),
+        };
+        assert_eq!(parse(["export", "--format", "md", "out"]), Ok(md.clone()));
+        assert_eq!(parse(["export", "out", "--format=md"]), Ok(md));
+        assert_eq!(
+            parse(["export", "out"]),
+            Ok(CliCommand::Export {
+                format: ExportFormat::Json,
+                dir: PathBuf::from("out"),
+            })
+        );
+    }
+
+    #[test]
+    fn export_errors_name_the_problem() {
+        assert!(parse(["export"]).unwrap_err().contains("needs a folder"));
+        assert!(parse(["export", "--format"])
+            .unwrap_err()
+            .contains("needs a value"));
+        assert!(parse(["export", "a", "b"])
+            .unwrap_err()
+            .contains("one folder"));
+        assert!(parse(["export", "--format", "pdf", "a"])
+            .unwrap_err()
+            .contains("pdf"));
+        assert!(parse(["export", "--zip", "a"])
+            .unwrap_err()
+            .contains("--zip"));
     }
 
     #[test]

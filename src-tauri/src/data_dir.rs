@@ -1,28 +1,42 @@
-//! Where the journal lives: `JOTLINE_DATA_DIR` when set (tests, portable use), otherwise
-//! the platform data dir (`~/.local/share/app.jotline.journal` on Linux).
+//! Where the journal and its logs live: `JOTLINE_DATA_DIR` when set (tests, portable use),
+//! otherwise the platform data dir (`~/.local/share/app.jotline.journal` on Linux, the same
+//! folder Tauri's `app_data_dir` names). Resolved without a running app so the command line
+//! (`jotline export`) and the logger find the journal before any window exists.
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use tauri::{AppHandle, Manager, Runtime};
 
 pub const ENV_VAR: &str = "JOTLINE_DATA_DIR";
+/// The bundle identifier from tauri.conf.json; also the single-instance D-Bus name.
+pub const IDENTIFIER: &str = "app.jotline.journal";
 
-pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<PathBuf> {
+/// The journal's folder; `None` only on a system without a home folder.
+pub fn resolve() -> Option<PathBuf> {
     match std::env::var_os(ENV_VAR) {
-        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
-        _ => app.path().app_data_dir(),
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => dirs::data_dir().map(|dir| dir.join(IDENTIFIER)),
     }
+}
+
+/// The log folder: `logs/` in the data dir (Tauri's `app_log_dir` on Linux), or
+/// `~/Library/Logs/<identifier>` on macOS where logs conventionally go.
+pub fn log_dir() -> Option<PathBuf> {
+    let custom = std::env::var_os(ENV_VAR).is_some_and(|dir| !dir.is_empty());
+    if cfg!(target_os = "macos") && !custom {
+        return dirs::home_dir().map(|home| home.join("Library/Logs").join(IDENTIFIER));
+    }
+    resolve().map(|dir| dir.join("logs"))
 }
 
 /// Single-instance identity: one running app per journal, so an app started on another
 /// data dir (a test, a second journal) neither forwards to nor captures for this one.
-pub fn instance_id(identifier: &str) -> String {
+pub fn instance_id() -> String {
     match std::env::var_os(ENV_VAR) {
         Some(dir) if !dir.is_empty() => {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             dir.hash(&mut hasher);
-            format!("{identifier}.d{:016x}", hasher.finish())
+            format!("{IDENTIFIER}.d{:016x}", hasher.finish())
         }
-        _ => identifier.to_owned(),
+        _ => IDENTIFIER.to_owned(),
     }
 }

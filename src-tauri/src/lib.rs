@@ -2,12 +2,15 @@
 
 pub mod actions;
 pub mod app;
+pub mod autostart;
 pub mod cli;
 pub mod commands;
 pub mod connectivity;
 pub mod data_dir;
 pub mod events;
+pub mod export_cli;
 pub mod hotkey;
+pub mod logging;
 pub mod state;
 pub mod sync;
 pub mod tray;

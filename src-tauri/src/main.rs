@@ -2,16 +2,10 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use jotline_shell::cli::{self, CliCommand};
+use jotline_shell::{data_dir, export_cli, logging};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("JOTLINE_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let command = match cli::parse(std::env::args().skip(1)) {
         Ok(command) => command,
         Err(message) => {
@@ -19,10 +13,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match command {
-        CliCommand::Version => println!("jotline {}", env!("CARGO_PKG_VERSION")),
-        CliCommand::Help => print!("{}", cli::USAGE),
-        command => return ExitCode::from(jotline_shell::app::run(command).clamp(0, 255) as u8),
-    }
-    ExitCode::SUCCESS
+    let code = match command {
+        CliCommand::Version => {
+            println!("jotline {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        CliCommand::Help => {
+            print!("{}", cli::USAGE);
+            0
+        }
+        CliCommand::Export { format, dir } => {
+            let _ = logging::init(None);
+            export_cli::run(format, &dir)
+        }
+        command => {
+            // The app itself also logs to files; without them it still runs.
+            let log_dir = data_dir::log_dir();
+            if let Err(reason) = logging::init(log_dir.as_deref()) {
+                eprintln!("jotline: {reason}");
+            }
+            logging::log_panics();
+            jotline_shell::app::run(command)
+        }
+    };
+    ExitCode::from(code.clamp(0, 255) as u8)
 }

@@ -4,7 +4,9 @@
 
 mod capture_flow;
 mod cli_trigger;
+mod desktop_start;
 mod draft_recovery;
+mod first_run;
 mod hotkey_conflict;
 mod hotkey_setting;
 mod startup_errors;

@@ -1,7 +1,8 @@
 //! Sync in the real window: point the app at the local Supabase-compatible backend, create
 //! an account, capture a note with the hotkey, and see "Synced" in the status bar with the
 //! note on the server. The tokens live in the OS keyring (gnome-keyring under
-//! `scripts/with-keyring.sh`), and nowhere in the data dir or the app's log.
+//! `scripts/with-keyring.sh`), and nowhere in the data dir or the app's logs; the log files
+//! do not hold the note either.
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -146,5 +147,22 @@ async fn sign_up_capture_and_see_it_synced() -> anyhow::Result<()> {
     }
     let settings = std::fs::read_to_string(data.path().join("settings.json"))?;
     assert!(settings.contains(&backend.anon_key()), "{settings}");
+
+    // The app's own log files (daily, in the data dir's logs/) were written during the run,
+    // and hold neither the note nor the password nor either token.
+    let mut logged = String::new();
+    for entry in std::fs::read_dir(data.path().join("logs"))? {
+        logged.push_str(&std::fs::read_to_string(entry?.path())?);
+    }
+    assert!(logged.contains("main window loaded"), "{logged}");
+    assert!(logged.contains("sync"), "no sync round logged: {logged}");
+    for (what, secret) in [
+        ("note text", NOTE),
+        ("password", "correct horse battery"),
+        ("access token", stored.access_token.as_str()),
+        ("refresh token", stored.refresh_token.as_str()),
+    ] {
+        assert!(!logged.contains(secret), "{what} is in the log files");
+    }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! One running app under WebDriver: tauri-driver on a free port, a fantoccini session whose
 //! `tauri:options` launch the built app with its own data dir.
 
-use crate::process::free_port;
+use crate::process::{free_port, kill_tree};
 use anyhow::{bail, Context};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -33,6 +33,17 @@ impl AppSession {
         log: &Path,
         env: &[(&str, &Path)],
     ) -> anyhow::Result<Self> {
+        Self::launch_with(binary, data_dir, log, env, &[]).await
+    }
+
+    /// [`Self::launch_with_env`] with command-line arguments for the app.
+    pub async fn launch_with(
+        binary: &Path,
+        data_dir: &Path,
+        log: &Path,
+        env: &[(&str, &Path)],
+        args: &[&str],
+    ) -> anyhow::Result<Self> {
         anyhow::ensure!(binary.exists(), "app binary {} not built", binary.display());
         let port = free_port();
         let native_port = free_port();
@@ -52,7 +63,7 @@ impl AppSession {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            json!({ "application": binary.to_string_lossy() }),
+            json!({ "application": binary.to_string_lossy(), "args": args }),
         );
         caps.insert("browserName".into(), json!("wry"));
         while Instant::now() < deadline {
@@ -191,7 +202,7 @@ impl AppSession {
 
     pub async fn close(mut self) -> anyhow::Result<()> {
         let closed = self.client.clone().close().await;
-        let _ = self.driver.kill();
+        kill_tree(self.driver.id());
         let _ = self.driver.wait();
         closed?;
         Ok(())
@@ -199,8 +210,11 @@ impl AppSession {
 }
 
 impl Drop for AppSession {
+    /// Also when a test fails half-way: the app (a grandchild, started by WebKitWebDriver)
+    /// goes too, so its global hotkeys cannot reach into the next test.
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        kill_tree(self.driver.id());
+        let _ = self.driver.wait();
     }
 }
 

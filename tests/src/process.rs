@@ -34,6 +34,59 @@ fn rollup_kb(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time (user + system, in clock ticks) used so far by `pid` and its descendants,
+/// from /proc/<pid>/stat.
+pub fn tree_cpu_ticks(pid: u32) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        total += cpu_ticks(p);
+        stack.extend(children(p));
+    }
+    total
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
+}
+
+/// `getconf CLK_TCK` (100 on Linux unless configured otherwise).
+pub fn clock_ticks_per_second() -> u64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100)
+}
+
+/// Kills `pid` and every process below it (SIGKILL), children first found, all at once.
+pub fn kill_tree(pid: u32) {
+    let mut all = Vec::new();
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        all.push(p);
+        stack.extend(children(p));
+    }
+    let _ = std::process::Command::new("kill")
+        .arg("-KILL")
+        .args(all.iter().map(u32::to_string))
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
 pub fn children(pid: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {

@@ -4,6 +4,7 @@
 mod account;
 mod capture;
 mod entries;
+mod export;
 mod settings;
 mod status;
 mod sync;
@@ -51,5 +52,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         voice::list_microphones,
         voice::set_voice_settings,
         voice::set_transcription_key,
+        settings::dismiss_welcome,
+        settings::set_start_at_login,
+        export::default_export_folder,
+        export::choose_export_folder,
+        export::export_journal,
     ]
 }

@@ -36,4 +36,9 @@ pub const COMMAND_NAMES: &[&str] = &[
     "list_microphones",
     "set_voice_settings",
     "set_transcription_key",
+    "dismiss_welcome",
+    "set_start_at_login",
+    "default_export_folder",
+    "choose_export_folder",
+    "export_journal",
 ];

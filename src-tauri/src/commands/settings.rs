@@ -43,3 +43,35 @@ pub async fn set_capture_hotkey<R: Runtime>(
 pub async fn get_hotkey_status(state: State<'_, AppState>) -> Result<HotkeyStatus, ApiError> {
     Ok(state.hotkey_status())
 }
+
+/// The first-run welcome was read; it is not shown again.
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn dismiss_welcome(state: State<'_, AppState>) -> Result<Settings, ApiError> {
+    let core = state.core()?;
+    let mut settings = core.settings()?;
+    settings.welcome_done = true;
+    core.save_settings(&settings)?;
+    Ok(settings)
+}
+
+/// Adds or removes the login item first, then records the choice: the setting never says
+/// "on" while the desktop would not start Jotline.
+#[tauri::command]
+#[instrument(skip(app, state), err(Debug))]
+pub async fn set_start_at_login<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<Settings, ApiError> {
+    let core = state.core()?;
+    let mut settings = core.settings()?;
+    crate::autostart::apply(&app, enabled)?;
+    settings.start_at_login = enabled;
+    if let Err(err) = core.save_settings(&settings) {
+        // Keep the login item in line with what is saved.
+        let _ = crate::autostart::apply(&app, !enabled);
+        return Err(err.into());
+    }
+    Ok(settings)
+}

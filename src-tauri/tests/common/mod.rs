@@ -10,6 +10,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 
 /// The mock app managing `state`, and its main window.
+#[allow(dead_code)] // desktop_commands builds its own app, with the autostart plugin
 pub fn app_with(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = mock_builder()
         .invoke_handler(commands::handler())

@@ -1,61 +1,109 @@
-//! `make bench` part for the whole app: start to first paint of the journal window, and the
-//! idle memory of all the app's processes (the app and its WebKit web and network
-//! processes). Prints `METRIC <name> <value> <unit>` lines.
-//!
-//! First paint is taken as the main window's page-load-finished signal that the app logs
-//! (`main window loaded`), measured from process spawn.
+//! `make bench` part for the whole app, on the release build `make package` bundles.
+//! Prints `METRIC <name> <value> <unit>` lines:
+//! - `release_binary_mb`, `deb_mb`: what a user downloads and installs;
+//! - `cold_start_first_paint_ms`: the first start on a new journal with the page cache
+//!   dropped first (when allowed, i.e. as root), spawn → the main window's page-load-finished
+//!   signal the app logs (`main window loaded`); `app_first_paint_ms`: the median of the
+//!   warm starts that follow;
+//! - `idle_rss_60s_mb` / `idle_pss_60s_mb`: memory of the app and its WebKit processes 60 s
+//!   after first paint (RSS counts shared libraries once per process; PSS shares them out);
+//! - `idle_cpu_pct`: CPU of that process tree over those 60 s idle, in % of one core
+//!   (should be ~0: nothing polls).
 
-use jotline_tests::{app, process::tree_memory_mb};
+use jotline_tests::{app, process};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 5;
+const WARM_RUNS: usize = 4;
+const IDLE: Duration = Duration::from_secs(60);
 
 fn main() -> anyhow::Result<()> {
     let binary = app::binary();
+    let deb = std::env::var_os("JOTLINE_DEB").map(PathBuf::from);
+    println!("METRIC release_binary_mb {:.2} MB", size_mb(&binary)?);
+    if let Some(deb) = deb {
+        println!("METRIC deb_mb {:.2} MB", size_mb(&deb)?);
+    }
+
+    let dropped = drop_page_cache();
+    if !dropped {
+        eprintln!("app-bench: page cache not dropped (needs root); the cold start is warm-ish");
+    }
+    let data = tempfile::tempdir()?;
+    let (mut child, cold) = start(&binary, data.path())?;
+    println!("METRIC cold_start_first_paint_ms {cold:.0} ms");
+    let pid = child.id();
+    let cpu_before = process::tree_cpu_ticks(pid);
+    std::thread::sleep(IDLE);
+    let cpu_after = process::tree_cpu_ticks(pid);
+    let rss = process::tree_memory_mb(pid, "Rss");
+    let pss = process::tree_memory_mb(pid, "Pss");
+    stop(&mut child);
+    let ticks_per_s = process::clock_ticks_per_second() as f64;
+    let cpu_pct =
+        (cpu_after.saturating_sub(cpu_before)) as f64 / ticks_per_s / IDLE.as_secs_f64() * 100.0;
+    println!("METRIC idle_rss_60s_mb {rss:.1} MB");
+    println!("METRIC idle_pss_60s_mb {pss:.1} MB");
+    println!("METRIC idle_cpu_pct {cpu_pct:.2} %");
+
     let mut paints = Vec::new();
-    let mut memory = None;
-    for run in 0..RUNS {
+    for _ in 0..WARM_RUNS {
         let data = tempfile::tempdir()?;
-        let started = Instant::now();
-        let mut child = Command::new(&binary)
-            .env("JOTLINE_DATA_DIR", data.path())
-            .env("JOTLINE_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("main window loaded") {
-                    let _ = tx.send(started.elapsed());
-                }
-            }
-        });
-        let paint = rx.recv_timeout(Duration::from_secs(60));
-        if let Ok(paint) = paint {
-            paints.push(paint.as_secs_f64() * 1000.0);
-            if run == 0 {
-                // Idle: let start-up work settle, then sum the app and its web processes.
-                std::thread::sleep(Duration::from_secs(5));
-                let pid = child.id();
-                memory = Some((tree_memory_mb(pid, "Rss"), tree_memory_mb(pid, "Pss")));
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        anyhow::ensure!(paint.is_ok(), "the app never reported its first paint");
+        let (mut child, paint) = start(&binary, data.path())?;
+        stop(&mut child);
+        paints.push(paint);
     }
     paints.sort_by(f64::total_cmp);
-    let (rss, pss) = memory.expect("measured on the first run");
     println!(
         "METRIC app_first_paint_ms {:.0} ms",
         paints[paints.len() / 2]
     );
-    println!("METRIC app_idle_rss_mb {rss:.1} MB");
-    // RSS counts the shared WebKit libraries once per process; PSS shares them out.
-    println!("METRIC app_idle_pss_mb {pss:.1} MB");
     Ok(())
+}
+
+/// Starts the app on a new journal in `data`; returns it and the ms to its first paint.
+fn start(binary: &std::path::Path, data: &std::path::Path) -> anyhow::Result<(Child, f64)> {
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .env("JOTLINE_DATA_DIR", data)
+        .env("JOTLINE_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Keep reading to the end so the app never blocks on a full pipe.
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("main window loaded") {
+                let _ = tx.send(started.elapsed());
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(paint) => Ok((child, paint.as_secs_f64() * 1000.0)),
+        Err(_) => {
+            stop(&mut child);
+            anyhow::bail!("the app never reported its first paint")
+        }
+    }
+}
+
+fn stop(child: &mut Child) {
+    process::kill_tree(child.id());
+    let _ = child.wait();
+}
+
+fn size_mb(path: &std::path::Path) -> anyhow::Result<f64> {
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        .len();
+    Ok(bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn drop_page_cache() -> bool {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", b"3\n").is_ok()
 }
