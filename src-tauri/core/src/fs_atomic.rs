@@ -4,7 +4,8 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::Path;
 
-/// Replaces `path` with `bytes` so a crash leaves either the old or the new content.
+/// Replaces `path` with `bytes` so a crash leaves either the old or the new content. A
+/// failed write (full disk, no permission) removes its temp file again.
 pub(crate) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let name = path
@@ -12,12 +13,18 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
-    {
-        let mut f = File::create(&tmp)?;
+    let staged = File::create(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
-        f.sync_all()?;
+        f.sync_all()
+    });
+    if let Err(e) = staged.and_then(|()| fs::rename(&tmp, path)) {
+        if let Err(rm) = fs::remove_file(&tmp) {
+            if rm.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(error = %rm, file = %tmp.display(), "temp file left behind");
+            }
+        }
+        return Err(e);
     }
-    fs::rename(&tmp, path)?;
     sync_dir(dir)
 }
 

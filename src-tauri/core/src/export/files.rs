@@ -23,21 +23,9 @@ pub(super) fn create_dir(dir: &Path) -> Result<(), CoreError> {
     std::fs::create_dir_all(dir).map_err(|e| io_error("cannot create the folder", dir, e))
 }
 
-/// Replaces `path` with `bytes` atomically. On failure nothing is left behind: not the
-/// half-written temp file either.
+/// Replaces `path` with `bytes` atomically (a failure leaves no temp file either).
 pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    fs_atomic::write(path, bytes).map_err(|e| {
-        // `fs_atomic::write` stages the content in `.<name>.tmp` next to `path`.
-        if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
-            let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-            if let Err(rm) = std::fs::remove_file(&tmp) {
-                if rm.kind() != io::ErrorKind::NotFound {
-                    tracing::warn!(error = %rm, file = %tmp.display(), "temp file left behind");
-                }
-            }
-        }
-        io_error("cannot write", path, e)
-    })
+    fs_atomic::write(path, bytes).map_err(|e| io_error("cannot write", path, e))
 }
 
 /// Copies each voice memo's WAV that is on this computer to `audio/<capture_id>.wav`.
