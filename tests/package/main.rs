@@ -51,17 +51,23 @@ fn install() -> tempfile::TempDir {
 
 /// `jotline ARGS` found through PATH in the installed root, on the journal in `data`.
 fn jotline(root: &Path, data: &Path, args: &[&str]) -> Output {
+    installed(root)
+        .args(args)
+        .env("JOTLINE_DATA_DIR", data)
+        .output()
+        .expect("jotline is on PATH")
+}
+
+/// The installed `jotline`, found through PATH.
+fn installed(root: &Path) -> Command {
     let path = format!(
         "{}:{}",
         root.join("usr/bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    Command::new("jotline")
-        .args(args)
-        .env("PATH", path)
-        .env("JOTLINE_DATA_DIR", data)
-        .output()
-        .expect("jotline is on PATH")
+    let mut command = Command::new("jotline");
+    command.env("PATH", path);
+    command
 }
 
 #[test]
@@ -148,4 +154,34 @@ fn the_installed_command_prints_its_version_captures_and_exports() {
     assert_eq!(from_md.len(), 1);
     assert_eq!(from_md[0].body, text);
     assert_eq!(from_md[0].id, from_json[0].id);
+}
+
+#[test]
+fn by_default_the_journal_and_its_logs_live_in_the_platform_data_dir() {
+    let root = install();
+    let home = tempfile::tempdir().unwrap();
+    let text = "Where does this go?";
+    let saved = installed(root.path())
+        .args(["capture", text])
+        .env("HOME", home.path())
+        .env_remove("JOTLINE_DATA_DIR")
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .unwrap();
+    assert!(saved.status.success(), "{saved:?}");
+
+    let data = home.path().join(".local/share/app.jotline.journal");
+    assert_eq!(
+        jotline_tests::journal_db::entry_bodies(&data).unwrap(),
+        vec![text.to_string()]
+    );
+    let logs: Vec<_> = std::fs::read_dir(data.join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|name| name.starts_with("jotline.") && name.ends_with(".log")),
+        "{logs:?}"
+    );
 }
