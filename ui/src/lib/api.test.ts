@@ -59,6 +59,8 @@ describe('api.ts commands', () => {
         'full_resync', 'retry_dead_letter', 'discard_dead_letter', 'set_sync_paused',
         'start_voice_capture', 'stop_voice_capture', 'cancel_voice_capture', 'get_recording',
         'retry_capture', 'list_microphones', 'set_voice_settings', 'set_transcription_key',
+        'dismiss_welcome', 'set_start_at_login', 'default_export_folder', 'choose_export_folder',
+        'export_journal',
       ].sort(),
     );
   });
@@ -168,6 +170,44 @@ describe('api.ts voice', () => {
     expect(api.audioSrc('/home/u/.local/share/jotline/audio/c.wav')).toBe(
       'asset://localhost/%2Fhome%2Fu%2F.local%2Fshare%2Fjotline%2Faudio%2Fc.wav',
     );
+  });
+});
+
+describe('api.ts welcome, start at login and export', () => {
+  it('passes the arguments by their Rust names', async () => {
+    const shell = fakeShell('main', new Proxy({}, { get: () => () => null }));
+    await api.dismissWelcome();
+    await api.setStartAtLogin(true);
+    await api.setStartAtLogin(false);
+    await api.defaultExportFolder();
+    await api.chooseExportFolder('/home/ann/Documents');
+    await api.chooseExportFolder(null);
+    await api.exportJournal('markdown', '/tmp/out');
+    expect(shell.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['dismiss_welcome', {}],
+      ['set_start_at_login', { enabled: true }],
+      ['set_start_at_login', { enabled: false }],
+      ['default_export_folder', {}],
+      ['choose_export_folder', { current: '/home/ann/Documents' }],
+      ['choose_export_folder', { current: null }],
+      ['export_journal', { format: 'markdown', dir: '/tmp/out' }],
+    ]);
+  });
+
+  it('returns the export summary and keeps the error code', async () => {
+    const summary = { dir: '/tmp/out', format: 'json', entries: 3, files: 1 };
+    fakeShell('main', {
+      export_journal: () => summary,
+      choose_export_folder: () => null,
+      set_start_at_login: () => {
+        throw { code: 'storage', message: 'no autostart folder' };
+      },
+    });
+    await expect(api.exportJournal('json', '/tmp/out')).resolves.toEqual(summary);
+    await expect(api.chooseExportFolder('/tmp')).resolves.toBeNull();
+    const err = await api.setStartAtLogin(true).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(api.ApiFailure);
+    expect(err).toMatchObject({ code: 'storage', message: 'no autostart folder' });
   });
 });
 

@@ -14,6 +14,8 @@ import type {
   Entry,
   EntryPatch,
   ErrorCode,
+  ExportFormat,
+  ExportSummary,
   HotkeyStatus,
   Microphone,
   RecordingStatus,
@@ -226,6 +228,33 @@ export function getStartupError(): Promise<StartupError | null> {
 
 export function showMainWindow(): Promise<null> {
   return call(invoke<null>('show_main_window'));
+}
+
+/** The first-run welcome was read: it is not shown again. */
+export function dismissWelcome(): Promise<Settings> {
+  return call(invoke<Settings>('dismiss_welcome'));
+}
+
+/** Adds or removes the desktop's login item (Jotline then starts minimised to the tray). */
+export function setStartAtLogin(enabled: boolean): Promise<Settings> {
+  return call(invoke<Settings>('set_start_at_login', { enabled }));
+}
+
+// --- Export ----------------------------------------------------------------------------------
+
+/** Where an export goes unless the user picks another folder, e.g. `~/Documents/Jotline export`. */
+export function defaultExportFolder(): Promise<string> {
+  return call(invoke<string>('default_export_folder'));
+}
+
+/** Opens the native folder picker at `current`; null when the user cancelled. */
+export function chooseExportFolder(current: string | null): Promise<string | null> {
+  return call(invoke<string | null>('choose_export_folder', { current }));
+}
+
+/** Writes the whole journal into `dir` (created if missing): one JSON file, or Markdown per day. */
+export function exportJournal(format: ExportFormat, dir: string): Promise<ExportSummary> {
+  return call(invoke<ExportSummary>('export_journal', { format, dir }));
 }
 
 // --- Sync and account ------------------------------------------------------------------------

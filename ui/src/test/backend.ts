@@ -2,7 +2,7 @@
 // for the commands every window calls on start), a log of calls, and mocked events.
 import { emit } from '@tauri-apps/api/event';
 import { mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
-import type { AppStatus, Entry, HotkeyStatus, Settings, TimelinePage } from '../lib/bindings';
+import type { AppStatus, Entry, ExportSummary, HotkeyStatus, Settings, TimelinePage } from '../lib/bindings';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -23,7 +23,10 @@ export const SETTINGS: Settings = {
   microphone: null,
   transcriptionUrl: '',
   transcriptionModel: 'whisper-1',
+  startAtLogin: false,
+  welcomeDone: false,
 };
+export const EXPORT_FOLDER = '/home/ann/Documents/Jotline export';
 export const HOTKEY_OK: HotkeyStatus = { hotkey: 'Ctrl+Shift+Space', registered: true, error: null };
 
 const DEFAULTS: Record<string, Handler> = {
@@ -37,6 +40,16 @@ const DEFAULTS: Record<string, Handler> = {
   load_draft: () => null,
   get_recording: () => null,
   save_draft: () => null,
+  default_export_folder: () => EXPORT_FOLDER,
+  dismiss_welcome: (): Settings => ({ ...SETTINGS, welcomeDone: true }),
+  set_start_at_login: (a): Settings => ({ ...SETTINGS, startAtLogin: Boolean(a.enabled) }),
+  choose_export_folder: () => null,
+  export_journal: (a): ExportSummary => ({
+    dir: String(a.dir),
+    format: a.format as ExportSummary['format'],
+    entries: 0,
+    files: 1,
+  }),
 };
 
 export function fakeShell(window: 'main' | 'capture', handlers: Record<string, Handler> = {}) {
