@@ -145,3 +145,13 @@ fn the_suggested_export_folder_is_absolute_and_dated() {
     let name = folder.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("Jotline export 20"), "{name}");
 }
+
+#[test]
+fn without_a_folder_picker_choosing_a_folder_says_to_type_it() {
+    let h = harness();
+    let err = h
+        .invoke("choose_export_folder", json!({ "current": null }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("type the folder"));
+}

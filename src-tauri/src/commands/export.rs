@@ -24,6 +24,10 @@ pub async fn choose_export_folder<R: Runtime>(
     app: AppHandle<R>,
     current: Option<String>,
 ) -> Result<Option<String>, ApiError> {
+    // Without the dialog plugin (the mock runtime of the command tests) there is no picker.
+    if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_none() {
+        return Err(invalid("No folder picker here; type the folder instead."));
+    }
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut picker = app.dialog().file().set_title("Export the journal to");
     if let Some(window) = app.get_webview_window(crate::windows::MAIN) {
