@@ -68,16 +68,24 @@ async fn the_start_at_login_setting_adds_and_removes_the_autostart_entry() -> an
     let desktop = std::fs::read_to_string(&entry)?;
     let exec = format!("Exec={} --minimized", app::binary().display());
     assert!(desktop.contains(&exec), "{desktop}");
-    assert!(settings(data.path())?.contains("\"startAtLogin\": true"));
+    // The entry is written first, the setting saved right after: wait for both.
+    wait_for_setting(data.path(), "\"startAtLogin\": true").await?;
 
     session.click("#start-at-login").await?;
     wait_for_file(&entry, false).await?;
-    assert!(settings(data.path())?.contains("\"startAtLogin\": false"));
+    wait_for_setting(data.path(), "\"startAtLogin\": false").await?;
     session.close().await
 }
 
-fn settings(data: &Path) -> anyhow::Result<String> {
-    Ok(std::fs::read_to_string(data.join("settings.json"))?)
+async fn wait_for_setting(data: &Path, wanted: &str) -> anyhow::Result<()> {
+    let path = data.join("settings.json");
+    for _ in 0..100 {
+        if std::fs::read_to_string(&path).is_ok_and(|s| s.contains(wanted)) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("settings.json never held {wanted}")
 }
 
 async fn wait_for_file(path: &Path, present: bool) -> anyhow::Result<()> {
