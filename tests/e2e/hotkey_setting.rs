@@ -13,19 +13,14 @@ async fn changed_hotkey_opens_the_capture_window_and_is_persisted() -> anyhow::R
     )
     .await?;
     session.switch_to_main().await?;
-    session
-        .wait_for("[data-testid=open-settings]")
-        .await?
-        .click()
+    session.click("[data-testid=open-settings]").await?;
+    // The field is disabled until the saved hotkey has loaded into it.
+    let input = session
+        .wait_for_enabled("[data-testid=hotkey-input]")
         .await?;
-    let input = session.wait_for("[data-testid=hotkey-input]").await?;
     input.clear().await?;
     input.send_keys("Ctrl+Alt+J").await?;
-    session
-        .wait_for("[data-testid=hotkey-save]")
-        .await?
-        .click()
-        .await?;
+    session.click("[data-testid=hotkey-save]").await?;
     // The status of the old hotkey is on screen until the save answers: wait for the new one.
     session
         .wait_until(

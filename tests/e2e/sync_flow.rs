@@ -22,26 +22,18 @@ async fn sign_up_capture_and_see_it_synced() -> anyhow::Result<()> {
 
     session.switch_to_main().await?;
     session.wait_for("[data-testid=status-bar]").await?;
+    session.click("[data-testid=open-settings]").await?;
     session
-        .wait_for("[data-testid=open-settings]")
-        .await?
-        .click()
-        .await?;
-    session
-        .wait_for("[data-testid=backend-url]")
+        .wait_for_enabled("[data-testid=backend-url]")
         .await?
         .send_keys(&backend.url())
         .await?;
     session
-        .wait_for("[data-testid=anon-key]")
+        .wait_for_enabled("[data-testid=anon-key]")
         .await?
         .send_keys(&backend.anon_key())
         .await?;
-    session
-        .wait_for("[data-testid=sync-settings-save]")
-        .await?
-        .click()
-        .await?;
+    session.click("[data-testid=sync-settings-save]").await?;
     session
         .wait_for("[data-testid=sync-settings-notice]")
         .await?;

@@ -145,7 +145,7 @@ impl AppSession {
     /// Waits for `css`, scrolls it to the middle of the view (a long page may have it below
     /// the fold, under the status bar) and clicks it.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let element = self.wait_for(css).await?;
+        let element = self.wait_for_enabled(css).await?;
         self.client
             .execute(
                 "arguments[0].scrollIntoView({block: 'center'})",
@@ -163,6 +163,20 @@ impl AppSession {
             .for_element(Locator::Css(css))
             .await
             .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Waits for `css` to exist and accept input: a form shown before its data has loaded keeps
+    /// its fields disabled, and typing into one then fails or is overwritten.
+    pub async fn wait_for_enabled(&self, css: &str) -> anyhow::Result<Element> {
+        let element = self.wait_for(css).await?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !element.is_enabled().await? {
+            if Instant::now() >= deadline {
+                bail!("{css} stayed disabled");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(element)
     }
 
     /// Polls `script` (which returns a boolean) until it is true.

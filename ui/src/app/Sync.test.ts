@@ -1,7 +1,8 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { AppStatus } from '../lib/bindings';
-import { fakeShell, settle, type Handler } from '../test/backend';
+import type { Settings } from '../lib/bindings';
+import { fakeShell, SETTINGS, settle, type Handler } from '../test/backend';
 import App from './App.svelte';
 
 const synced: AppStatus = {
@@ -132,6 +133,29 @@ describe('sync settings', () => {
     await settle();
     expect(shell.callsOf('sign_out')).toHaveLength(1);
     expect(screen.getByTestId('sign-in')).toBeTruthy();
+  });
+
+  it('keeps the backend fields disabled until the saved values are in, so typing is never overwritten', async () => {
+    // Every view that reads the settings waits until the test lets them all through.
+    let held = true;
+    const waiting: (() => void)[] = [];
+    await openApp({
+      get_settings: async () => {
+        if (held) await new Promise<void>((r) => waiting.push(r));
+        return { ...SETTINGS, backendUrl: 'https://saved.example', anonKey: 'saved-key' } as Settings;
+      },
+    });
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    await settle();
+    const url = screen.getByTestId('backend-url') as HTMLInputElement;
+    expect(url.disabled).toBe(true);
+    expect((screen.getByTestId('sync-settings-save') as HTMLButtonElement).disabled).toBe(true);
+    held = false;
+    waiting.forEach((r) => r());
+    await settle();
+    expect(url.disabled).toBe(false);
+    expect(url.value).toBe('https://saved.example');
+    expect((screen.getByTestId('anon-key') as HTMLInputElement).value).toBe('saved-key');
   });
 
   it('shows a wrong password clearly', async () => {
