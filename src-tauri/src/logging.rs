@@ -43,6 +43,10 @@ pub fn init(file_dir: Option<&Path>) -> Result<Option<PathBuf>, String> {
 }
 
 fn rolling_file(dir: &Path) -> Result<RollingFileAppender, String> {
+    // The appender prunes old files before it creates the folder; on a first run that printed
+    // a stray "Error reading the log directory" line.
+    std::fs::create_dir_all(dir)
+        .map_err(|err| format!("no log folder {}: {err}", dir.display()))?;
     RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(FILE_PREFIX)

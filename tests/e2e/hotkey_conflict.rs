@@ -2,27 +2,14 @@
 //! trigger still works.
 
 use jotline_tests::{app, driver::AppSession, journal_db};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn taken_hotkey_is_reported_in_settings_and_cli_still_captures() -> anyhow::Result<()> {
     // The "other program": a second Jotline on another journal, which grabs the key first.
     let other_data = tempfile::tempdir()?;
-    let other_log = app::artifacts_dir().join("hotkey-holder.log");
-    let mut other = Command::new(app::binary())
-        .env("JOTLINE_DATA_DIR", other_data.path())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&other_log)?)
-        .spawn()?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !std::fs::read_to_string(&other_log)?.contains("capture hotkey registered") {
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "the other program never took the hotkey"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut other = start_hotkey_holder(other_data.path()).await?;
 
     let data = tempfile::tempdir()?;
     let artifacts = app::artifacts_dir();
@@ -70,4 +57,36 @@ async fn taken_hotkey_is_reported_in_settings_and_cli_still_captures() -> anyhow
     let _ = other.kill();
     let _ = other.wait();
     session.close().await
+}
+
+/// Starts a Jotline that holds the capture hotkey. A program of an earlier test may still hold
+/// it for a moment while the X server notices it has gone: then the holder tries again.
+async fn start_hotkey_holder(data: &std::path::Path) -> anyhow::Result<Child> {
+    let log = app::artifacts_dir().join("hotkey-holder.log");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut holder = Command::new(app::binary())
+            .env("JOTLINE_DATA_DIR", data)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log)?)
+            .spawn()?;
+        loop {
+            let text = std::fs::read_to_string(&log)?;
+            if text.contains("capture hotkey registered") {
+                return Ok(holder);
+            }
+            if text.contains("capture hotkey unavailable") {
+                break;
+            }
+            if Instant::now() >= deadline {
+                let _ = holder.kill();
+                anyhow::bail!("the other program never took the hotkey");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = holder.kill();
+        let _ = holder.wait();
+        anyhow::ensure!(Instant::now() < deadline, "the hotkey never became free");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 }

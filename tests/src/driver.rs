@@ -1,7 +1,8 @@
 //! One running app under WebDriver: tauri-driver on a free port, a fantoccini session whose
 //! `tauri:options` launch the built app with its own data dir.
 
-use crate::process::{free_port, kill_tree};
+use crate::key_grabs::wait_until_no_key_grabs;
+use crate::process::{free_port, kill_all, kill_tree, tree};
 use anyhow::{bail, Context};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -215,11 +216,15 @@ impl AppSession {
     }
 
     pub async fn close(mut self) -> anyhow::Result<()> {
+        // Ending the WebDriver session stops the app without waiting for it, and an app that
+        // outlives its driver is no longer in the driver's tree: note the tree first.
+        let processes = tree(self.driver.id());
         let closed = self.client.clone().close().await;
+        kill_all(&processes);
         kill_tree(self.driver.id());
         let _ = self.driver.wait();
         closed?;
-        Ok(())
+        wait_until_no_key_grabs(Duration::from_secs(10))
     }
 }
 
@@ -229,6 +234,9 @@ impl Drop for AppSession {
     fn drop(&mut self) {
         kill_tree(self.driver.id());
         let _ = self.driver.wait();
+        if let Err(err) = wait_until_no_key_grabs(Duration::from_secs(10)) {
+            eprintln!("after the app: {err:#}");
+        }
     }
 }
 

@@ -6,5 +6,6 @@ pub mod app;
 pub mod backend;
 pub mod driver;
 pub mod journal_db;
+pub mod key_grabs;
 pub mod pg;
 pub mod process;

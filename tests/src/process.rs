@@ -74,17 +74,43 @@ pub fn clock_ticks_per_second() -> u64 {
 
 /// Kills `pid` and every process below it (SIGKILL), children first found, all at once.
 pub fn kill_tree(pid: u32) {
+    kill_all(&tree(pid));
+}
+
+/// `pid` and every process below it.
+pub fn tree(pid: u32) -> Vec<u32> {
     let mut all = Vec::new();
     let mut stack = vec![pid];
     while let Some(p) = stack.pop() {
         all.push(p);
         stack.extend(children(p));
     }
+    all
+}
+
+/// Kills every process of `all` (SIGKILL) and waits until they have exited.
+pub fn kill_all(all: &[u32]) {
     let _ = std::process::Command::new("kill")
         .arg("-KILL")
         .args(all.iter().map(u32::to_string))
         .stderr(std::process::Stdio::null())
         .status();
+    // SIGKILL only asks: until a process has exited, its X connection (and so its global key
+    // grabs) is still open, and the next test's app would find its hotkeys taken.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while all.iter().any(|&p| is_running(p)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Whether `pid` still runs: a zombie has exited (its files and sockets are closed) and only
+/// waits to be reaped.
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        // The state follows the parenthesised command name, which may itself hold spaces.
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X'))
+    })
 }
 
 pub fn children(pid: u32) -> Vec<u32> {
