@@ -46,6 +46,29 @@ pub fn tree_cpu_ticks(pid: u32) -> u64 {
     total
 }
 
+/// Context switches (voluntary + involuntary) of every thread of `pid` and its descendants so
+/// far: an idle program that polls shows them climbing although its CPU time barely moves.
+pub fn tree_context_switches(pid: u32) -> u64 {
+    tree(pid).into_iter().map(context_switches).sum()
+}
+
+fn context_switches(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+        .flat_map(|status| {
+            status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .sum()
+}
+
 fn cpu_ticks(pid: u32) -> u64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0;

@@ -151,7 +151,12 @@ async fn speech_is_uploaded_after_a_failed_request_transcribed_and_searchable() 
         .advance(chrono::Duration::milliseconds(retry_delay_ms(1)));
     d.core.process_voice_captures(&deps).await.unwrap();
     let entry = d.core.get_entry(entry_id).unwrap();
-    assert_eq!(entry.voice.as_ref().unwrap().status, CaptureStatus::Ready);
+    assert_eq!(
+        entry.voice.as_ref().unwrap().status,
+        CaptureStatus::Ready,
+        "{:?}",
+        entry.voice
+    );
     let expected = jotline_tests::backend::transcript_of(duration_ms as f64 / 1000.0);
     assert!(entry.body.starts_with("voice memo of"), "{}", entry.body);
     assert_eq!(entry.body, expected);

@@ -56,8 +56,8 @@ impl Faults {
     }
 }
 
-/// Middleware on the storage routes: an armed upload (`POST`/`PUT`) answers 500 and stores
-/// nothing; downloads pass.
+/// Middleware on the storage routes: an armed upload (`POST`/`PUT`) is read, answered 500 and
+/// not stored; downloads pass.
 pub(crate) async fn storage_uploads(
     State(state): State<Arc<AppState>>,
     request: Request,
@@ -65,6 +65,10 @@ pub(crate) async fn storage_uploads(
 ) -> Response {
     let upload = matches!(*request.method(), Method::POST | Method::PUT);
     if upload && take(&state.faults.failing_uploads) {
+        // Read the upload first, as a server failing after it got the file does: answering
+        // mid-body makes the server drop the connection, and the client's next request could
+        // meet that closed connection instead of the injected failure alone.
+        let _ = axum::body::to_bytes(request.into_body(), usize::MAX).await;
         return StorageError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal",

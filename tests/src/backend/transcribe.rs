@@ -75,6 +75,12 @@ pub async fn transcriptions(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     if let Some(status) = state.faults.transcription_failure() {
+        // Read the upload before failing (see faults::storage_uploads for why).
+        if let Ok(mut multipart) = multipart {
+            while let Ok(Some(field)) = multipart.next_field().await {
+                let _ = field.bytes().await;
+            }
+        }
         return openai_error(
             status,
             "injected",
