@@ -8,7 +8,7 @@
 //! - `idle_rss_60s_mb` / `idle_pss_60s_mb`: memory of the app and its WebKit processes 60 s
 //!   after first paint (RSS counts shared libraries once per process; PSS shares them out);
 //! - `startup_cpu_after_paint_s`: CPU seconds the tree still spends in the `SETTLE` after
-//!   first paint (the capture window's page loads, the journal's first queries);
+//!   first paint (the tail of start-up: software rendering threads, the capture page);
 //! - `idle_cpu_pct`: CPU of that process tree over the 60 s after it settled, in % of one
 //!   core (should be ~0: nothing polls); `idle_wakeups_per_s`: its threads' context switches
 //!   per second over the same 60 s.
@@ -20,8 +20,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WARM_RUNS: usize = 4;
-/// After first paint the app still loads the capture window's page and runs its first
-/// queries: idle is measured after this.
+/// After first paint start-up still has a tail (rendering, the capture window's page): idle
+/// is measured after this.
 const SETTLE: Duration = Duration::from_secs(10);
 const IDLE: Duration = Duration::from_secs(60);
 /// Memory is read this long after first paint.
