@@ -1,8 +1,8 @@
-//! A new journal greets the user (capture hotkey, local until signed in) until dismissed,
-//! and Settings exports the whole journal to a folder.
+//! A new journal greets the user (capture hotkey, which it can change, local until signed in)
+//! until dismissed, and Settings exports the whole journal to a folder.
 
 use jotline_core::export;
-use jotline_tests::{app, driver::AppSession};
+use jotline_tests::{app, driver::press_keys, driver::AppSession};
 use std::process::Command;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -30,6 +30,32 @@ async fn the_welcome_shows_the_hotkey_until_dismissed_and_settings_export_the_jo
         .await?;
     assert!(welcome.contains("Ctrl+Shift+Space"), "{welcome}");
     assert!(welcome.contains("only on this computer"), "{welcome}");
+
+    // The welcome changes the capture hotkey in place; the new one works at once.
+    session.click("#welcome-change").await?;
+    let field = session
+        .wait_for_enabled("[data-testid=welcome-hotkey-input]")
+        .await?;
+    field.clear().await?;
+    field.send_keys("Ctrl+Alt+K").await?;
+    session.click("[data-testid=welcome-hotkey-save]").await?;
+    session
+        .wait_until(
+            "the welcome shows the new hotkey",
+            "return document.querySelector('#welcome-hotkey')?.textContent.includes('Ctrl+Alt+K') === true",
+        )
+        .await?;
+    let settings = std::fs::read_to_string(data.path().join("settings.json"))?;
+    assert!(settings.contains("Ctrl+Alt+K"), "{settings}");
+    session.switch_to_capture().await?;
+    press_keys("ctrl+alt+k")?;
+    session
+        .wait_until(
+            "the new hotkey shows the capture window",
+            "return document.visibilityState === 'visible'",
+        )
+        .await?;
+    session.switch_to_main().await?;
     session.click("#welcome-dismiss").await?;
     session
         .wait_until(

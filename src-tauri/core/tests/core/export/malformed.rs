@@ -7,7 +7,15 @@ use jotline_core::export::{read_json, read_markdown};
 use jotline_core::{CoreError, ExportFormat, NewEntry};
 use std::path::Path;
 
-fn invalid_input_naming(err: CoreError, path: &Path, words: &str) {
+fn io_error_naming(err: CoreError, path: &Path) {
+    assert!(matches!(err, CoreError::Io(_)), "{err:?}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+}
+
+fn invalid_input_naming(err: &CoreError, path: &Path, words: &str) {
     let msg = err.to_string();
     assert!(matches!(err, CoreError::InvalidInput(_)), "{err:?}");
     assert!(msg.contains(&path.display().to_string()), "{msg}");
@@ -18,12 +26,7 @@ fn invalid_input_naming(err: CoreError, path: &Path, words: &str) {
 fn read_json_reports_missing_broken_foreign_and_newer_files() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("jotline-journal.json");
-    let err = read_json(dir.path()).unwrap_err();
-    assert!(matches!(err, CoreError::Io(_)), "{err:?}");
-    assert!(
-        err.to_string().contains(&file.display().to_string()),
-        "{err}"
-    );
+    io_error_naming(read_json(dir.path()).unwrap_err(), &file);
 
     for (text, words) in [
         ("{ not json", "not a Jotline JSON export"),
@@ -42,7 +45,7 @@ fn read_json_reports_missing_broken_foreign_and_newer_files() {
         ),
     ] {
         std::fs::write(&file, text).unwrap();
-        invalid_input_naming(read_json(&file).unwrap_err(), &file, words);
+        invalid_input_naming(&read_json(&file).unwrap_err(), &file, words);
     }
 }
 
@@ -101,8 +104,8 @@ fn read_markdown_reports_broken_day_files_with_the_line() {
     for (text, line, words) in cases {
         std::fs::write(&path, &text).unwrap();
         let err = read_markdown(&dir).unwrap_err();
-        invalid_input_naming(err, &path, words);
-        let msg = read_markdown(&dir).unwrap_err().to_string();
+        invalid_input_naming(&err, &path, words);
+        let msg = err.to_string();
         assert!(
             msg.contains(&format!("{} {line} ", path.display())),
             "{msg}\n{text}"
@@ -114,10 +117,5 @@ fn read_markdown_reports_broken_day_files_with_the_line() {
 fn read_markdown_of_a_missing_folder_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope");
-    let err = read_markdown(&missing).unwrap_err();
-    assert!(matches!(err, CoreError::Io(_)), "{err:?}");
-    assert!(
-        err.to_string().contains(&missing.display().to_string()),
-        "{err}"
-    );
+    io_error_naming(read_markdown(&missing).unwrap_err(), &missing);
 }
