@@ -1,18 +1,19 @@
 //! Builds and runs the desktop app: plugins, state, windows, hotkey, tray, events.
 
 use crate::cli::CliCommand;
+use crate::key_grab::KeyGrabber;
 use crate::state::{self, AppState};
 use crate::{
     actions, autostart, commands, connectivity, data_dir, events, hotkey, tray, voice_hotkey,
     voice_processing, windows,
 };
+use global_hotkey::{hotkey::HotKey, HotKeyState};
 use jotline_core::types::Surface;
 use jotline_core::{Core, CoreConfig, SystemClock};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tauri::webview::PageLoadEvent;
 use tauri::{App, AppHandle, Manager, RunEvent, Runtime, WindowEvent};
-use tauri_plugin_global_shortcut::ShortcutState;
 
 /// Runs the app for `command` and returns the process exit code.
 pub fn run(command: CliCommand) -> i32 {
@@ -22,18 +23,6 @@ pub fn run(command: CliCommand) -> i32 {
             tauri_plugin_single_instance::Builder::new()
                 .dbus_id(data_dir::instance_id())
                 .callback(|app, args, _cwd| actions::run_forwarded(app, &args))
-                .build(),
-        )
-        .plugin(
-            tauri_plugin_global_shortcut::Builder::new()
-                .with_handler(|app, shortcut, event| {
-                    if voice_hotkey::handles(app, shortcut, event.state) {
-                        return;
-                    }
-                    if event.state == ShortcutState::Pressed {
-                        windows::show_capture(app);
-                    }
-                })
                 .build(),
         )
         .plugin(autostart::plugin())
@@ -87,6 +76,7 @@ fn setup(
         .as_ref()
         .ok()
         .map(|core| core.settings().unwrap_or_default());
+    start_hotkeys(&handle);
     let hotkey = match &settings {
         Some(settings) => hotkey::register_all(&handle, settings),
         None => state::hotkey_not_registered("", "the journal could not be opened"),
@@ -121,6 +111,27 @@ fn setup(
         windows::show_capture(&handle);
     }
     Ok(())
+}
+
+/// Starts listening for global hotkeys: the voice hotkey records, any other registered one
+/// (the capture hotkey) shows the capture window. Without an X display there are none, and
+/// `jotline capture` is the way in (settings say so).
+fn start_hotkeys(handle: &AppHandle) {
+    let app = handle.clone();
+    let on_key = move |shortcut: &HotKey, key: HotKeyState| {
+        if voice_hotkey::handles(&app, shortcut, key) {
+            return;
+        }
+        if key == HotKeyState::Pressed {
+            windows::show_capture(&app);
+        }
+    };
+    match KeyGrabber::start(Arc::new(on_key)) {
+        Ok(grabber) => {
+            handle.manage(grabber);
+        }
+        Err(err) => tracing::warn!(%err, "no global hotkeys in this session"),
+    }
 }
 
 /// Unfinished recordings (the app was killed while recording) become recovered captures

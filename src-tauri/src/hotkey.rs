@@ -1,10 +1,11 @@
 //! The global capture hotkey: validation, registration, and what to tell the user when
 //! another program already holds it (or the desktop has no global shortcuts, e.g. Wayland).
 
+use crate::key_grab::KeyGrabber;
+use global_hotkey::hotkey::HotKey as Shortcut;
 use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus, Settings};
 use std::str::FromStr;
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_global_shortcut::{GlobalShortcut, Shortcut};
 
 /// Tauri event carrying a `HotkeyStatus` whenever registration changes.
 pub const STATUS_EVENT: &str = "hotkey-status";
@@ -31,19 +32,21 @@ pub fn validate(hotkey: &str) -> Result<String, ApiError> {
 /// Replaces whatever was registered with the capture and voice hotkeys of `settings`;
 /// reports the capture hotkey's outcome (the voice hotkey's is logged).
 pub fn register_all<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> HotkeyStatus {
-    if let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() {
-        if let Err(err) = shortcuts.unregister_all() {
-            tracing::warn!(%err, "could not release the previous hotkeys");
-        }
-    }
-    let status = register_capture(app, &settings.capture_hotkey);
-    if let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() {
-        match shortcuts.register(settings.voice_hotkey.as_str()) {
-            Ok(()) => tracing::info!(hotkey = settings.voice_hotkey, "voice hotkey registered"),
-            Err(err) => {
-                tracing::warn!(hotkey = settings.voice_hotkey, %err, "voice hotkey unavailable")
-            }
-        }
+    let Some(grabber) = app.try_state::<KeyGrabber>() else {
+        return failed(
+            &settings.capture_hotkey,
+            "global shortcuts are not available in this session".into(),
+        );
+    };
+    grabber.unregister_all();
+    let status = register_capture(&grabber, &settings.capture_hotkey);
+    match register(&grabber, &settings.voice_hotkey) {
+        Ok(()) => tracing::info!(hotkey = settings.voice_hotkey, "voice hotkey registered"),
+        Err(err) => tracing::warn!(
+            hotkey = settings.voice_hotkey,
+            err,
+            "voice hotkey unavailable"
+        ),
     }
     status
 }
@@ -54,14 +57,8 @@ pub fn is_voice(shortcut: &Shortcut, settings: &Settings) -> bool {
 }
 
 /// Registers `hotkey` for the capture window and reports the outcome.
-fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyStatus {
-    let Some(shortcuts) = app.try_state::<GlobalShortcut<R>>() else {
-        return failed(
-            hotkey,
-            "global shortcuts are not available in this session".into(),
-        );
-    };
-    match shortcuts.register(hotkey) {
+fn register_capture(grabber: &KeyGrabber, hotkey: &str) -> HotkeyStatus {
+    match register(grabber, hotkey) {
         Ok(()) => {
             tracing::info!(hotkey, "capture hotkey registered");
             HotkeyStatus {
@@ -70,8 +67,13 @@ fn register_capture<R: Runtime>(app: &AppHandle<R>, hotkey: &str) -> HotkeyStatu
                 error: None,
             }
         }
-        Err(err) => failed(hotkey, registration_error(hotkey, &err.to_string())),
+        Err(cause) => failed(hotkey, registration_error(hotkey, &cause)),
     }
+}
+
+fn register(grabber: &KeyGrabber, hotkey: &str) -> Result<(), String> {
+    let shortcut = Shortcut::from_str(hotkey.trim()).map_err(|err| err.to_string())?;
+    grabber.register(&shortcut).map_err(|err| err.to_string())
 }
 
 /// What the settings view says when registration fails.

@@ -2,9 +2,10 @@
 //! while held). Recording shows the capture window, which displays the time and level.
 
 use crate::{hotkey, state::AppState, windows};
+use global_hotkey::hotkey::HotKey as Shortcut;
+use global_hotkey::HotKeyState as ShortcutState;
 use jotline_core::types::{Surface, VoiceMode};
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_global_shortcut::{Shortcut, ShortcutState};
 
 /// Handles `shortcut` if it is the voice hotkey; false otherwise.
 pub fn handles<R: Runtime>(app: &AppHandle<R>, shortcut: &Shortcut, key: ShortcutState) -> bool {

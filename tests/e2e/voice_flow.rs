@@ -4,7 +4,7 @@
 //! window hides, and the journal shows the memo waiting for its transcript.
 
 use jotline_tests::app;
-use jotline_tests::driver::{press_keys, AppSession, VOICE_HOTKEY};
+use jotline_tests::driver::{hold_keys, press_keys, AppSession, VOICE_HOTKEY};
 use std::process::Command;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -99,6 +99,60 @@ async fn voice_hotkey_records_a_memo_that_is_saved_and_shown() -> anyhow::Result
         .await?;
     session
         .screenshot(artifacts.join("voice-timeline.png"))
+        .await?;
+    session.close().await
+}
+
+/// Push-to-talk: holding the voice hotkey records for as long as it is held (key repeat does
+/// not cut it short), and letting go saves the memo.
+#[tokio::test(flavor = "multi_thread")]
+async fn push_to_talk_records_while_the_hotkey_is_held() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let speech = data.path().join("speech.wav");
+    let status = Command::new("espeak-ng")
+        .arg("-w")
+        .arg(&speech)
+        .arg("Hold the key, say the thing, let go of the key, and the memo is kept.")
+        .status()?;
+    anyhow::ensure!(status.success(), "espeak-ng failed");
+    let journal = data.path().join("journal");
+    std::fs::create_dir_all(&journal)?;
+    std::fs::write(
+        journal.join("settings.json"),
+        r#"{"voiceMode": "pushToTalk"}"#,
+    )?;
+    let session = AppSession::launch_with_env(
+        &app::binary(),
+        &journal,
+        &app::artifacts_dir().join("push-to-talk.log"),
+        &[("JOTLINE_AUDIO_FILE", speech.as_path())],
+    )
+    .await?;
+    session.switch_to_main().await?;
+    session.wait_for("[data-testid=status-bar]").await?;
+    session.switch_to_capture().await?;
+
+    hold_keys(VOICE_HOTKEY, std::time::Duration::from_millis(2500)).await?;
+    let db = rusqlite::Connection::open(journal.join("jotline.db"))?;
+    let saved = "SELECT count(*), max(audio_duration_ms) FROM pending_captures
+                 WHERE audio_file IS NOT NULL AND audio_duration_ms IS NOT NULL";
+    let mut found = (0i64, None::<i64>);
+    for _ in 0..100 {
+        found = db.query_row(saved, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if found.0 > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (count, duration) = (found.0, found.1.unwrap_or(0));
+    assert_eq!(count, 1, "one memo per hold");
+    // Started at the press and stopped at the release: about as long as the key was held.
+    assert!((1500..=4000).contains(&duration), "{duration} ms");
+    session
+        .wait_until(
+            "the capture window hides after saving",
+            "return document.visibilityState === 'hidden'",
+        )
         .await?;
     session.close().await
 }

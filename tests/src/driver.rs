@@ -250,3 +250,21 @@ pub fn press_keys(keys: &str) -> anyhow::Result<()> {
     anyhow::ensure!(status.success(), "xdotool key {keys} failed");
     Ok(())
 }
+
+/// Holds a key combination down for `held`, then lets go (a push-to-talk press). The X server
+/// may auto-repeat the key meanwhile, as a real keyboard does.
+pub async fn hold_keys(keys: &str, held: Duration) -> anyhow::Result<()> {
+    xdotool(&["keydown", keys])?;
+    tokio::time::sleep(held).await;
+    xdotool(&["keyup", keys])
+}
+
+fn xdotool(args: &[&str]) -> anyhow::Result<()> {
+    let status = Command::new("xdotool")
+        .args(args)
+        .stdin(Stdio::null())
+        .status()
+        .context("run xdotool")?;
+    anyhow::ensure!(status.success(), "xdotool {args:?} failed");
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! Small process utilities: free ports and the memory of a process tree.
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 
 pub fn free_port() -> u16 {
@@ -46,26 +47,39 @@ pub fn tree_cpu_ticks(pid: u32) -> u64 {
     total
 }
 
-/// Context switches (voluntary + involuntary) of every thread of `pid` and its descendants so
-/// far: an idle program that polls shows them climbing although its CPU time barely moves.
-pub fn tree_context_switches(pid: u32) -> u64 {
-    tree(pid).into_iter().map(context_switches).sum()
-}
-
-fn context_switches(pid: u32) -> u64 {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return 0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
-        .flat_map(|status| {
-            status
+/// Context switches (voluntary + involuntary) so far of every thread of `pid` and its
+/// descendants, by thread id: an idle program that polls shows them climbing although its CPU
+/// time barely moves. Compare two readings with [`switches_between`].
+pub fn tree_context_switches(pid: u32) -> HashMap<u32, u64> {
+    let mut out = HashMap::new();
+    for p in tree(pid) {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+                continue;
+            };
+            let Ok(status) = std::fs::read_to_string(task.path().join("status")) else {
+                continue;
+            };
+            let switches = status
                 .lines()
                 .filter(|l| l.contains("ctxt_switches:"))
                 .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-                .collect::<Vec<_>>()
-        })
+                .sum();
+            out.insert(tid, switches);
+        }
+    }
+    out
+}
+
+/// Switches made between two readings by the threads of the second (a thread that started
+/// in between counts from zero; one that ended in between is not counted).
+pub fn switches_between(before: &HashMap<u32, u64>, after: &HashMap<u32, u64>) -> u64 {
+    after
+        .iter()
+        .map(|(tid, n)| n.saturating_sub(before.get(tid).copied().unwrap_or(0)))
         .sum()
 }
 

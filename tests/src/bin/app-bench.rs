@@ -59,7 +59,8 @@ fn main() -> anyhow::Result<()> {
     let startup_s = cpu_before.saturating_sub(cpu_at_paint) as f64 / ticks_per_s;
     let cpu_pct =
         (cpu_after.saturating_sub(cpu_before)) as f64 / ticks_per_s / IDLE.as_secs_f64() * 100.0;
-    let wakeups = switches_after.saturating_sub(switches_before) as f64 / IDLE.as_secs_f64();
+    let wakeups =
+        process::switches_between(&switches_before, &switches_after) as f64 / IDLE.as_secs_f64();
     println!("METRIC idle_rss_60s_mb {rss:.1} MB");
     println!("METRIC idle_pss_60s_mb {pss:.1} MB");
     println!("METRIC startup_cpu_after_paint_s {startup_s:.2} s");
