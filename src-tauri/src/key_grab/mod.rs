@@ -5,6 +5,7 @@
 //! blocked listener.
 
 mod keysyms;
+mod listener;
 
 use global_hotkey::hotkey::{HotKey, Modifiers};
 use global_hotkey::HotKeyState;
@@ -12,8 +13,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use x11rb::connection::Connection;
 use x11rb::errors::ReplyError;
 use x11rb::protocol::xkb::{self, ConnectionExt as _};
-use x11rb::protocol::xproto::{ConnectionExt as _, GrabMode, KeyButMask, Keycode, ModMask, Window};
-use x11rb::protocol::{ErrorKind, Event};
+use x11rb::protocol::xproto::{ConnectionExt as _, GrabMode, Keycode, ModMask, Window};
+use x11rb::protocol::ErrorKind;
 use x11rb::rust_connection::RustConnection;
 
 /// Why a hotkey could not be grabbed.
@@ -34,6 +35,7 @@ struct Grab {
     hotkey: HotKey,
     keycode: Keycode,
     mods: ModMask,
+    /// Pressed and not yet released (a held key's repeats are not new presses).
     pressed: bool,
 }
 
@@ -86,7 +88,7 @@ impl KeyGrabber {
         let listener = (conn.clone(), grabs.clone());
         std::thread::Builder::new()
             .name("hotkeys".into())
-            .spawn(move || listen(&listener.0, &listener.1, &*handler))
+            .spawn(move || listener::listen(&listener.0, &listener.1, &*handler))
             .map_err(|err| GrabError::Server(err.to_string()))?;
         Ok(Self { conn, root, grabs })
     }
@@ -175,48 +177,6 @@ impl KeyGrabber {
             .position(|syms| syms.contains(&keysym))
             .and_then(|i| u8::try_from(i).ok())
             .map(|i| min + i))
-    }
-}
-
-/// Blocks on the connection; reports presses and releases of grabbed keys.
-fn listen(conn: &RustConnection, grabs: &Mutex<Vec<Grab>>, handler: &KeyHandler) {
-    let shortcut_state =
-        KeyButMask::SHIFT | KeyButMask::CONTROL | KeyButMask::MOD1 | KeyButMask::MOD4;
-    loop {
-        let event = match conn.wait_for_event() {
-            Ok(event) => event,
-            Err(err) => {
-                tracing::warn!(%err, "the X connection of the hotkeys closed");
-                return;
-            }
-        };
-        let (keycode, state, pressed) = match event {
-            Event::KeyPress(e) => (e.detail, e.state, true),
-            Event::KeyRelease(e) => (e.detail, e.state, false),
-            _ => continue,
-        };
-        let mods = ModMask::from((state & shortcut_state).bits());
-        let fired = {
-            let mut grabs = grabs.lock().unwrap_or_else(PoisonError::into_inner);
-            grabs
-                .iter_mut()
-                .filter(|g| g.keycode == keycode && (!pressed || g.pressed || g.mods == mods))
-                .filter_map(|g| {
-                    // A repeat of a held key is not a new press; a release ends any press.
-                    let changed = g.pressed != pressed;
-                    g.pressed = pressed;
-                    changed.then_some(g.hotkey)
-                })
-                .collect::<Vec<_>>()
-        };
-        let state = if pressed {
-            HotKeyState::Pressed
-        } else {
-            HotKeyState::Released
-        };
-        for hotkey in fired {
-            handler(&hotkey, state);
-        }
     }
 }
 
