@@ -1,8 +1,8 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Entry, TimelineCursor } from '../lib/bindings';
-import { entry, fakeShell, settle, type Handler } from '../test/backend';
-import App from './App.svelte';
+import { entry, settle } from '../test/backend';
+import { openApp } from '../test/journal';
 
 const now = new Date();
 const at = (daysAgo: number, h: number, m = 0) =>
@@ -13,13 +13,6 @@ function longAgoLabel(daysAgo: number): string {
   const weekday = d.toLocaleDateString('en-GB', { weekday: 'long' });
   const month = d.toLocaleDateString('en-GB', { month: 'long' });
   return `${weekday} ${d.getDate()} ${month} ${d.getFullYear()}`;
-}
-
-async function openApp(handlers: Record<string, Handler> = {}) {
-  const shell = fakeShell('main', handlers);
-  render(App);
-  await settle();
-  return shell;
 }
 
 const entryIds = () => screen.queryAllByTestId('timeline-entry').map((el) => el.dataset.entryId);

@@ -1,17 +1,8 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../lib/bindings';
-import { fakeShell, SETTINGS, settle, type Handler } from '../test/backend';
-import App from './App.svelte';
-
-async function openSettings(handlers: Record<string, Handler> = {}) {
-  const shell = fakeShell('main', handlers);
-  render(App);
-  await settle();
-  await fireEvent.click(screen.getByTestId('open-settings'));
-  await settle();
-  return shell;
-}
+import { SETTINGS, settle } from '../test/backend';
+import { openSettings } from '../test/journal';
 
 const box = () => document.querySelector<HTMLInputElement>('#start-at-login')!;
 

@@ -1,9 +1,8 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import type { AppStatus } from '../lib/bindings';
-import type { Settings } from '../lib/bindings';
-import { fakeShell, SETTINGS, settle, type Handler } from '../test/backend';
-import App from './App.svelte';
+import type { AppStatus, Settings } from '../lib/bindings';
+import { SETTINGS, settle } from '../test/backend';
+import { openApp } from '../test/journal';
 
 const synced: AppStatus = {
   entryCount: 2,
@@ -14,13 +13,6 @@ const synced: AppStatus = {
     status: { phase: 'idle', lastSyncedAt: new Date().toISOString(), lastError: null, retryAt: null, entriesUpdated: 0 },
   },
 };
-
-async function openApp(handlers: Record<string, Handler> = {}) {
-  const shell = fakeShell('main', handlers);
-  render(App);
-  await settle();
-  return shell;
-}
 
 describe('sync in the journal window', () => {
   it('shows the sync state from status-changed events and syncs on Refresh', async () => {

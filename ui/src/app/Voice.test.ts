@@ -1,8 +1,8 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { Entry, VoiceMemo } from '../lib/bindings';
-import { entry, fakeShell, settle, type Handler } from '../test/backend';
-import App from './App.svelte';
+import { entry, settle } from '../test/backend';
+import { openApp } from '../test/journal';
 
 const today = (h: number) => {
   const n = new Date();
@@ -19,13 +19,6 @@ const memo = (partial: Partial<VoiceMemo> = {}): VoiceMemo => ({
   audioFile: '/home/u/.local/share/jotline/audio/cap1.wav',
   ...partial,
 });
-
-async function openApp(handlers: Record<string, Handler> = {}) {
-  const shell = fakeShell('main', handlers);
-  render(App);
-  await settle();
-  return shell;
-}
 
 const item = (id: string) =>
   screen.getAllByTestId('timeline-entry').find((el) => el.dataset.entryId === id) as HTMLElement;

@@ -1,27 +1,22 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { MICROPHONE_REFRESH_MS } from '../lib/voice';
 import type { Microphone, Settings } from '../lib/bindings';
-import { fakeShell, SETTINGS, settle, type Handler } from '../test/backend';
-import App from './App.svelte';
+import { SETTINGS, settle, type Handler } from '../test/backend';
+import { openSettings } from '../test/journal';
 
 const MICS: Microphone[] = [
   { name: 'Built-in Audio', isDefault: true },
   { name: 'USB Mic', isDefault: false },
 ];
 
-async function openVoiceSettings(handlers: Record<string, Handler> = {}) {
-  const shell = fakeShell('main', {
+function openVoiceSettings(handlers: Record<string, Handler> = {}) {
+  return openSettings({
     list_microphones: () => MICS,
     set_voice_settings: (a) => ({ ...SETTINGS, ...(a.settings as object) }),
     set_transcription_key: () => null,
     ...handlers,
   });
-  render(App);
-  await settle();
-  await fireEvent.click(screen.getByTestId('open-settings'));
-  await settle();
-  return shell;
 }
 
 const field = <T extends HTMLElement = HTMLInputElement>(id: string) => screen.getByTestId(id) as T;

@@ -1,15 +1,8 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../lib/bindings';
-import { entry, fakeShell, SETTINGS, settle, type Handler } from '../test/backend';
-import App from './App.svelte';
-
-async function openApp(handlers: Record<string, Handler> = {}) {
-  const shell = fakeShell('main', handlers);
-  render(App);
-  await settle();
-  return shell;
-}
+import { entry, SETTINGS, settle } from '../test/backend';
+import { openApp } from '../test/journal';
 
 const card = () => document.querySelector<HTMLElement>('#welcome');
 const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
