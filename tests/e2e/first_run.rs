@@ -2,7 +2,7 @@
 //! until dismissed, and Settings exports the whole journal to a folder.
 
 use jotline_core::export;
-use jotline_tests::{app, driver::press_keys, driver::AppSession};
+use jotline_tests::{app, driver::AppSession};
 use std::process::Command;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -47,14 +47,7 @@ async fn the_welcome_shows_the_hotkey_until_dismissed_and_settings_export_the_jo
         .await?;
     let settings = std::fs::read_to_string(data.path().join("settings.json"))?;
     assert!(settings.contains("Ctrl+Alt+K"), "{settings}");
-    session.switch_to_capture().await?;
-    press_keys("ctrl+alt+k")?;
-    session
-        .wait_until(
-            "the new hotkey shows the capture window",
-            "return document.visibilityState === 'visible'",
-        )
-        .await?;
+    session.open_capture_with("ctrl+alt+k").await?;
     session.switch_to_main().await?;
     session.click("#welcome-dismiss").await?;
     session

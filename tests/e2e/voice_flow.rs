@@ -10,16 +10,11 @@ use std::process::Command;
 #[tokio::test(flavor = "multi_thread")]
 async fn voice_hotkey_records_a_memo_that_is_saved_and_shown() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    let speech = data.path().join("speech.wav");
-    let status = Command::new("espeak-ng")
-        .arg("-w")
-        .arg(&speech)
-        .arg(
-            "Pick up the dry cleaning on Friday, then call the garage about the brakes, \
-              and remember to water the tomatoes before the weekend.",
-        )
-        .status()?;
-    anyhow::ensure!(status.success(), "espeak-ng failed");
+    let speech = speak(
+        data.path(),
+        "Pick up the dry cleaning on Friday, then call the garage about the brakes, \
+         and remember to water the tomatoes before the weekend.",
+    )?;
     let artifacts = app::artifacts_dir();
     let session = AppSession::launch_with_env(
         &app::binary(),
@@ -108,13 +103,10 @@ async fn voice_hotkey_records_a_memo_that_is_saved_and_shown() -> anyhow::Result
 #[tokio::test(flavor = "multi_thread")]
 async fn push_to_talk_records_while_the_hotkey_is_held() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    let speech = data.path().join("speech.wav");
-    let status = Command::new("espeak-ng")
-        .arg("-w")
-        .arg(&speech)
-        .arg("Hold the key, say the thing, let go of the key, and the memo is kept.")
-        .status()?;
-    anyhow::ensure!(status.success(), "espeak-ng failed");
+    let speech = speak(
+        data.path(),
+        "Hold the key, say the thing, let go of the key, and the memo is kept.",
+    )?;
     let journal = data.path().join("journal");
     std::fs::create_dir_all(&journal)?;
     std::fs::write(
@@ -155,4 +147,16 @@ async fn push_to_talk_records_while_the_hotkey_is_held() -> anyhow::Result<()> {
         )
         .await?;
     session.close().await
+}
+
+/// `text` spoken by espeak-ng into `dir/speech.wav`: the microphone's stand-in.
+fn speak(dir: &std::path::Path, text: &str) -> anyhow::Result<std::path::PathBuf> {
+    let speech = dir.join("speech.wav");
+    let status = Command::new("espeak-ng")
+        .arg("-w")
+        .arg(&speech)
+        .arg(text)
+        .status()?;
+    anyhow::ensure!(status.success(), "espeak-ng failed");
+    Ok(speech)
 }

@@ -123,8 +123,14 @@ impl AppSession {
     /// Presses the capture hotkey on the X display and waits until the capture window is
     /// on screen; leaves the session switched to it.
     pub async fn open_capture_with_hotkey(&self) -> anyhow::Result<()> {
+        self.open_capture_with(CAPTURE_HOTKEY).await
+    }
+
+    /// [`Self::open_capture_with_hotkey`] for a capture hotkey the test has set (`keys` as
+    /// xdotool spells them).
+    pub async fn open_capture_with(&self, keys: &str) -> anyhow::Result<()> {
         self.switch_to_capture().await?;
-        press_keys(CAPTURE_HOTKEY)?;
+        press_keys(keys)?;
         self.wait_until(
             "the capture window is shown",
             "return document.visibilityState === 'visible'",
@@ -242,13 +248,7 @@ impl Drop for AppSession {
 
 /// Presses a key combination on the X display, as a user would (reaches global shortcuts).
 pub fn press_keys(keys: &str) -> anyhow::Result<()> {
-    let status = Command::new("xdotool")
-        .args(["key", "--clearmodifiers", keys])
-        .stdin(Stdio::null())
-        .status()
-        .context("run xdotool")?;
-    anyhow::ensure!(status.success(), "xdotool key {keys} failed");
-    Ok(())
+    xdotool(&["key", "--clearmodifiers", keys])
 }
 
 /// Holds a key combination down for `held`, then lets go (a push-to-talk press). The X server

@@ -1,4 +1,5 @@
-//! Small process utilities: free ports and the memory of a process tree.
+//! Small process utilities: free ports, and a process tree's memory, CPU time and context
+//! switches, and killing it.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
@@ -13,12 +14,7 @@ pub fn free_port() -> u16 {
 /// Memory (MiB) of `pid` and all its descendants, from /proc/<pid>/smaps_rollup:
 /// `field` is `Rss` (counts shared libraries once per process) or `Pss` (shares them out).
 pub fn tree_memory_mb(pid: u32, field: &str) -> f64 {
-    let mut total_kb = 0u64;
-    let mut stack = vec![pid];
-    while let Some(p) = stack.pop() {
-        total_kb += rollup_kb(p, field);
-        stack.extend(children(p));
-    }
+    let total_kb: u64 = tree(pid).into_iter().map(|p| rollup_kb(p, field)).sum();
     total_kb as f64 / 1024.0
 }
 
@@ -38,13 +34,7 @@ fn rollup_kb(pid: u32, field: &str) -> u64 {
 /// CPU time (user + system, in clock ticks) used so far by `pid` and its descendants,
 /// from /proc/<pid>/stat.
 pub fn tree_cpu_ticks(pid: u32) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![pid];
-    while let Some(p) = stack.pop() {
-        total += cpu_ticks(p);
-        stack.extend(children(p));
-    }
-    total
+    tree(pid).into_iter().map(cpu_ticks).sum()
 }
 
 /// Context switches (voluntary + involuntary) so far of every thread of `pid` and its
