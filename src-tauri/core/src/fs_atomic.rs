@@ -37,6 +37,12 @@ pub(crate) fn remove(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Moves `from` to `to` (same folder) and makes the move durable.
+pub(crate) fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::rename(from, to)?;
+    sync_dir(to.parent().unwrap_or_else(|| Path::new(".")))
+}
+
 /// Reads `path`; `None` when it does not exist.
 pub(crate) fn read_optional(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     match fs::read(path) {

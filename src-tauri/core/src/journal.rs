@@ -10,8 +10,8 @@ use crate::settings;
 use crate::store::entries::{self, EntryRow, ENTRY_FIELDS};
 use crate::store::outbox::{self, Op};
 use crate::store::search::{self, SearchQuery};
-use crate::store::voice_captures;
 use crate::store::{self, to_ms, truncate_ms};
+use crate::store::{checkpointer, voice_captures};
 use crate::types::{
     AppStatus, CaptureSaved, CoreEvent, Entry, EntryPatch, Settings, Surface, SyncState,
     TimelineCursor, TimelinePage,
@@ -39,6 +39,8 @@ pub struct Core {
 
 struct Inner {
     conn: Mutex<Connection>,
+    /// Tells the checkpoint thread that a write was committed.
+    wrote: std::sync::mpsc::Sender<()>,
     data_dir: PathBuf,
     db_path: PathBuf,
     clock: Arc<dyn Clock>,
@@ -61,15 +63,39 @@ impl Core {
         std::fs::create_dir_all(&config.data_dir)?;
         let db_path = config.data_dir.join(DATABASE_FILE);
         let conn = store::open(&db_path)?;
-        Ok(Core {
+        let (wrote, closed) = std::sync::mpsc::channel();
+        let core = Core {
             inner: Arc::new(Inner {
                 conn: Mutex::new(conn),
+                wrote,
                 data_dir: config.data_dir,
                 db_path,
                 clock: config.clock,
                 events: EventBus::new(),
             }),
-        })
+        };
+        core.start_checkpoints(closed);
+        Ok(core)
+    }
+
+    /// Checkpoints from a thread that holds the core only while it works.
+    fn start_checkpoints(&self, writes: std::sync::mpsc::Receiver<()>) {
+        let core = Arc::downgrade(&self.inner);
+        checkpointer::spawn(writes, move || {
+            let core = Core {
+                inner: core.upgrade()?,
+            };
+            if let Err(e) = core.checkpoint() {
+                tracing::warn!(error = %e, "checkpoint failed; retried on the next tick");
+            }
+            Some(())
+        });
+    }
+
+    /// A write was committed: a checkpoint follows once writes pause.
+    pub(crate) fn note_write(&self) {
+        // The thread is gone only if it could not start; the idle tick is then missing too.
+        let _ = self.inner.wrote.send(());
     }
 
     pub fn database_path(&self) -> &Path {
@@ -95,6 +121,7 @@ impl Core {
 
     /// Publishes `EntriesChanged` then `StatusChanged` after a committed write.
     pub(crate) fn entries_changed(&self, ids: Vec<Uuid>) {
+        self.note_write();
         self.inner.events.publish(CoreEvent::EntriesChanged { ids });
         match self.status() {
             Ok(status) => self

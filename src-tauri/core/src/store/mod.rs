@@ -1,12 +1,16 @@
 //! The SQLite database: opening, pragmas, migrations, and one module per table.
 
+pub mod backup;
+pub(crate) mod checkpointer;
 pub mod entries;
+pub(crate) mod integrity;
 pub mod migrations;
 pub mod outbox;
 pub mod pending_captures;
 pub mod search;
 pub mod sync_meta;
 pub mod voice_captures;
+pub(crate) mod wal;
 
 use crate::error::CoreError;
 use chrono::{DateTime, Utc};
@@ -22,6 +26,47 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Order matters: nothing is written before the file has been read successfully and its
 /// schema version accepted, so a corrupt or too-new file is left byte-for-byte untouched.
 pub(crate) fn open(path: &Path) -> Result<Connection, CoreError> {
+    match std::fs::metadata(path) {
+        // A new journal is never empty on disk (see `create`): an empty file is damage, such
+        // as a copy that failed or a full disk, and must not be mistaken for a new journal.
+        Ok(meta) if meta.len() == 0 => {
+            return Err(CoreError::DatabaseCorrupt {
+                path: path.to_path_buf(),
+                detail: "the file is empty (0 bytes)".to_string(),
+            })
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(path)?,
+        Err(e) => return Err(e.into()),
+    }
+    open_existing(path)
+}
+
+/// Builds a new journal under a temporary name and renames it into place, so a crash while
+/// creating it leaves no empty or half-made `jotline.db` behind.
+fn create(path: &Path) -> Result<(), CoreError> {
+    let staging = sibling(path, "-new");
+    for leftover in [
+        staging.clone(),
+        sibling(&staging, "-wal"),
+        sibling(&staging, "-shm"),
+    ] {
+        crate::fs_atomic::remove(&leftover)?;
+    }
+    // Closing the connection checkpoints the log into the file and removes it.
+    drop(open_existing(&staging)?);
+    crate::fs_atomic::rename(&staging, path)?;
+    Ok(())
+}
+
+/// `path` with `suffix` appended to its file name (`jotline.db` → `jotline.db-wal`).
+pub(crate) fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn open_existing(path: &Path) -> Result<Connection, CoreError> {
     let classify = |e: rusqlite::Error| classify_open_error(e, path);
     let mut conn = Connection::open(path).map_err(classify)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;

@@ -1,4 +1,5 @@
 mod entries;
+mod journal_file;
 mod migrations;
 mod outbox;
 mod search;
