@@ -1,6 +1,6 @@
 //! What the tray menu and a second launch (`jotline capture ...`) ask the running app to do.
 
-use crate::cli::CliCommand;
+use crate::instance::{Reply, Request};
 use crate::state::AppState;
 use crate::windows;
 use jotline_core::types::Surface;
@@ -18,20 +18,19 @@ pub fn run_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     }
 }
 
-/// Handles the arguments of a second `jotline` process forwarded by single-instance.
-pub fn run_forwarded<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
-    match crate::cli::parse(args.iter().skip(1)) {
-        Ok(CliCommand::OpenCapture) => windows::show_capture(app),
-        Ok(CliCommand::CaptureText(text)) => capture_from_cli(app, &text),
+/// Answers a later `jotline` launch on this journal (see `instance`).
+pub fn run_forwarded<R: Runtime>(app: &AppHandle<R>, request: Request) -> Reply {
+    match request {
+        Request::Open => windows::show_main(app),
+        Request::OpenCapture => windows::show_capture(app),
         // Login started a second copy: the running one stays as it is.
-        Ok(CliCommand::OpenMinimized) => {}
-        Ok(_) => windows::show_main(app),
-        // The arguments themselves are not logged: they may be a note typed without `capture`.
-        Err(_) => tracing::warn!(count = args.len(), "ignored arguments of a second launch"),
+        Request::OpenMinimized => {}
+        Request::CaptureText { text } => return capture_from_cli(app, &text),
     }
+    Reply::Done
 }
 
-fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) {
+fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) -> Reply {
     let state = app.state::<AppState>();
     let core = match state.core() {
         Ok(core) => core,
@@ -39,15 +38,28 @@ fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) {
             // The journal could not be opened: the main window explains why.
             tracing::error!(code = ?err.code, "command-line capture failed");
             windows::show_main(app);
-            return;
+            return Reply::NotSaved {
+                reason: err.message,
+                draft: false,
+            };
         }
     };
-    if let Err(err) = core.capture_text(text, Surface::Cli) {
-        // The sending process has already exited; keep the text as the capture draft
-        // so the user sees it, and the reason, in the capture window.
-        tracing::warn!(code = ?err.code(), "command-line capture not saved; kept as draft");
-        if !text.trim().is_empty() && core.save_draft(text).is_ok() {
-            windows::show_capture(app);
+    match core.capture_text(text, Surface::Cli) {
+        Ok(saved) => Reply::Saved {
+            message: format!("Saved to the journal ({}).", saved.entry.id),
+        },
+        Err(err) => {
+            // Kept as the capture draft where it fits, so the user sees it and the reason
+            // in the capture window; the sender prints it otherwise.
+            let draft = !text.trim().is_empty() && core.save_draft(text).is_ok();
+            tracing::warn!(code = ?err.code(), draft, "command-line capture not saved");
+            if draft {
+                windows::show_capture(app);
+            }
+            Reply::NotSaved {
+                reason: err.user_message(),
+                draft,
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Builds and runs the desktop app: plugins, state, windows, hotkey, tray, events.
 
 use crate::cli::CliCommand;
+use crate::instance::Listener;
 use crate::key_grab::KeyGrabber;
 use crate::state::{self, AppState};
 use crate::{
@@ -8,23 +9,17 @@ use crate::{
     voice_processing, windows,
 };
 use global_hotkey::{hotkey::HotKey, HotKeyState};
-use jotline_core::types::Surface;
 use jotline_core::{Core, CoreConfig, SystemClock};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tauri::webview::PageLoadEvent;
 use tauri::{App, AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 
-/// Runs the app for `command` and returns the process exit code.
-pub fn run(command: CliCommand) -> i32 {
+/// Runs the app for `command` and returns the process exit code. `listener` brings the
+/// requests of later launches on this journal (see `instance`).
+pub fn run(command: CliCommand, listener: Option<Listener>) -> i32 {
     let has_tray = Arc::new(AtomicBool::new(false));
     let app = tauri::Builder::default()
-        .plugin(
-            tauri_plugin_single_instance::Builder::new()
-                .dbus_id(data_dir::instance_id())
-                .callback(|app, args, _cwd| actions::run_forwarded(app, &args))
-                .build(),
-        )
         .plugin(autostart::plugin())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
@@ -36,7 +31,7 @@ pub fn run(command: CliCommand) -> i32 {
         })
         .setup({
             let has_tray = has_tray.clone();
-            move |app| setup(app, command, &has_tray)
+            move |app| setup(app, command, listener, &has_tray)
         })
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
@@ -52,6 +47,7 @@ pub fn run(command: CliCommand) -> i32 {
 fn setup(
     app: &mut App,
     command: CliCommand,
+    listener: Option<Listener>,
     has_tray: &AtomicBool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
@@ -62,12 +58,6 @@ fn setup(
         clock: Arc::new(SystemClock),
     })
     .map_err(|err| state::startup_error(err, &db_path));
-
-    if let CliCommand::CaptureText(text) = &command {
-        // No instance was running (else single-instance forwarded and exited): save and quit.
-        handle.exit(capture_and_report(&journal, text));
-        return Ok(());
-    }
 
     if let Err(err) = &journal {
         eprintln!("jotline: {} ({})", err.message, err.path);
@@ -88,6 +78,12 @@ fn setup(
     let core = journal.as_ref().ok().cloned();
     let failed = journal.is_err();
     app.manage(AppState::new(journal, hotkey));
+    if let Some(listener) = listener {
+        let app = handle.clone();
+        listener.serve(Arc::new(move |request| {
+            actions::run_forwarded(&app, request)
+        }));
+    }
     if let Some(core) = core {
         events::forward(handle.clone(), &core);
         rescue_recordings(&core);
@@ -166,29 +162,6 @@ fn start_sync<R: Runtime>(app: AppHandle<R>, core: Core) {
     });
 }
 
-fn capture_and_report(
-    journal: &Result<Core, jotline_core::types::StartupError>,
-    text: &str,
-) -> i32 {
-    let core = match journal {
-        Ok(core) => core,
-        Err(err) => {
-            eprintln!("jotline: {} ({})", err.message, err.path);
-            return 1;
-        }
-    };
-    match core.capture_text(text, Surface::Cli) {
-        Ok(saved) => {
-            println!("Saved to the journal ({}).", saved.entry.id);
-            0
-        }
-        Err(err) => {
-            eprintln!("jotline: {err}");
-            1
-        }
-    }
-}
-
 fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent, has_tray: &AtomicBool) {
     match event {
         // Closing the journal keeps the app in the tray so the hotkey still works;
@@ -212,6 +185,14 @@ fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent, has_tray: &Atom
             code: None, api, ..
         } if has_tray.load(Ordering::SeqCst) => {
             api.prevent_exit();
+        }
+        // The log copied into the database file, so the file alone is the whole journal.
+        RunEvent::Exit => {
+            if let Ok(core) = app.state::<AppState>().core() {
+                if let Err(err) = core.checkpoint() {
+                    tracing::warn!(%err, "no checkpoint at exit");
+                }
+            }
         }
         _ => {}
     }

@@ -1,9 +1,9 @@
 //! The `jotline` command line: what the user asked for, parsed without side effects.
 //!
 //! `jotline capture` opens the capture window and `jotline capture "text"` saves the text
-//! directly; both reach an already running instance through the single-instance plugin,
-//! which hands the primary the same argument list. `jotline export` reads the journal
-//! directly and never starts the app.
+//! directly; both reach an app already running on the journal through `instance`, which
+//! reports its answer. `jotline export` and `jotline backup` read the journal directly and
+//! never start the app.
 
 use jotline_core::types::ExportFormat;
 use std::path::PathBuf;

@@ -3,11 +3,10 @@
 //! folder Tauri's `app_data_dir` names). Resolved without a running app so the command line
 //! (`jotline export`) and the logger find the journal before any window exists.
 
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 pub const ENV_VAR: &str = "JOTLINE_DATA_DIR";
-/// The bundle identifier from tauri.conf.json; also the single-instance D-Bus name.
+/// The bundle identifier from tauri.conf.json.
 pub const IDENTIFIER: &str = "app.jotline.journal";
 
 /// The journal's folder; `None` only on a system without a home folder.
@@ -26,17 +25,4 @@ pub fn log_dir() -> Option<PathBuf> {
         return dirs::home_dir().map(|home| home.join("Library/Logs").join(IDENTIFIER));
     }
     resolve().map(|dir| dir.join("logs"))
-}
-
-/// Single-instance identity: one running app per journal, so an app started on another
-/// data dir (a test, a second journal) neither forwards to nor captures for this one.
-pub fn instance_id() -> String {
-    match std::env::var_os(ENV_VAR) {
-        Some(dir) if !dir.is_empty() => {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            dir.hash(&mut hasher);
-            format!("{IDENTIFIER}.d{:016x}", hasher.finish())
-        }
-        _ => IDENTIFIER.to_owned(),
-    }
 }

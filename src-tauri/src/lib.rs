@@ -10,6 +10,7 @@ pub mod data_dir;
 pub mod events;
 pub mod export_cli;
 pub mod hotkey;
+pub mod instance;
 pub mod key_grab;
 pub mod logging;
 pub mod state;

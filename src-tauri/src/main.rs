@@ -33,7 +33,7 @@ fn main() -> ExitCode {
                 eprintln!("jotline: {reason}");
             }
             logging::log_panics();
-            jotline_shell::app::run(command)
+            jotline_shell::instance::run(command)
         }
     };
     ExitCode::from(code.clamp(0, 255) as u8)

@@ -1,28 +1,40 @@
-//! `jotline capture "text"` saves the text: through the running instance when there is
-//! one (single-instance forwards the arguments), directly when there is none.
+//! `jotline capture "text"` saves the text: through the app running on the journal when there
+//! is one (it waits for that app's answer and reports it), directly when there is none. Text
+//! that was not saved is never lost: the command exits non-zero and prints it.
 
 use jotline_tests::{app, driver::AppSession, journal_db};
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// `jotline ARGS` on the journal in `data_dir` (spelled as given), with what it printed.
+fn jotline(data_dir: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> anyhow::Result<Output> {
+    Ok(Command::new(app::binary())
+        .args(args)
+        .env("JOTLINE_DATA_DIR", data_dir)
+        .output()?)
+}
+
+async fn running_app(data: &Path, log: &str) -> anyhow::Result<AppSession> {
+    let session = AppSession::launch(&app::binary(), data, &app::artifacts_dir().join(log)).await?;
+    session.switch_to_main().await?;
+    session.wait_for("[data-testid=status-bar]").await?;
+    Ok(session)
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_capture_reaches_the_running_instance() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    let artifacts = app::artifacts_dir();
-    let session = AppSession::launch(
-        &app::binary(),
-        data.path(),
-        &artifacts.join("cli-running.log"),
-    )
-    .await?;
-    session.switch_to_main().await?;
-    session.wait_for("[data-testid=status-bar]").await?;
+    let session = running_app(data.path(), "cli-running.log").await?;
 
     let text = "From the terminal: renew passport #admin";
-    let status = Command::new(app::binary())
-        .args(["capture", text])
-        .env("JOTLINE_DATA_DIR", data.path())
-        .status()?;
-    assert!(status.success(), "forwarding process failed: {status}");
+    let output = jotline(data.path(), &["capture", text])?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "forwarding process failed: {output:?}"
+    );
+    assert!(stdout.contains("Saved to the journal"), "stdout: {stdout}");
 
     session.wait_for_timeline_text(text).await?;
     assert_eq!(
@@ -32,14 +44,109 @@ async fn cli_capture_reaches_the_running_instance() -> anyhow::Result<()> {
     session.close().await
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_capture_the_running_app_refuses_exits_non_zero_and_keeps_the_text() -> anyhow::Result<()>
+{
+    let data = tempfile::tempdir()?;
+    let session = running_app(data.path(), "cli-refused.log").await?;
+
+    // Over the 1 MiB limit, in arguments short enough for the kernel (128 KiB each).
+    let chunk = "lost words ".repeat(9_000);
+    let args: Vec<&str> = std::iter::once("capture")
+        .chain(std::iter::repeat_n(chunk.as_str(), 12))
+        .collect();
+    let output = jotline(data.path(), &args)?;
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("too large"), "stderr: {stderr}");
+    assert!(
+        stdout.contains(&args[1..].join(" ")),
+        "the refused text is printed, not lost ({} bytes on stdout)",
+        stdout.len()
+    );
+    assert!(journal_db::entry_bodies(data.path())?.is_empty());
+    session.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_capture_for_a_journal_that_could_not_open_is_refused_with_the_reason(
+) -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let garbage = b"not a journal at all".repeat(300);
+    std::fs::write(data.path().join("jotline.db"), &garbage)?;
+    let session = running_app_with_startup_error(data.path()).await?;
+
+    let text = "must not vanish";
+    let output = jotline(data.path(), &["capture", text])?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(stderr.contains("damaged"), "stderr: {stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(text));
+    session.close().await?;
+    assert_eq!(std::fs::read(data.path().join("jotline.db"))?, garbage);
+    Ok(())
+}
+
+async fn running_app_with_startup_error(data: &Path) -> anyhow::Result<AppSession> {
+    let log = app::artifacts_dir().join("cli-broken-journal.log");
+    let session = AppSession::launch(&app::binary(), data, &log).await?;
+    session.switch_to_main().await?;
+    session.wait_for("[data-testid=startup-error]").await?;
+    Ok(session)
+}
+
+/// A trailing slash, a symlink, a session without D-Bus: the same journal, so a launch hands
+/// its request to the running app and exits instead of running a second copy.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_spelling_of_the_journal_meets_the_running_app() -> anyhow::Result<()> {
+    let base = tempfile::tempdir()?;
+    let data = base.path().join("journal");
+    std::fs::create_dir(&data)?;
+    let link = base.path().join("link");
+    std::os::unix::fs::symlink(&data, &link)?;
+    let session = running_app(&data, "cli-spellings.log").await?;
+
+    let trailing = format!("{}/", data.display());
+    for (spelling, dbus) in [
+        (trailing.as_str(), true),
+        (link.to_str().unwrap(), true),
+        (data.to_str().unwrap(), false),
+    ] {
+        let mut launch = Command::new(app::binary());
+        launch.env("JOTLINE_DATA_DIR", spelling);
+        if !dbus {
+            launch.env_remove("DBUS_SESSION_BUS_ADDRESS");
+        }
+        let mut second = launch.spawn()?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = second.try_wait()? {
+                break status;
+            }
+            if Instant::now() > deadline {
+                second.kill()?;
+                anyhow::bail!("a second app ran on {spelling} (D-Bus: {dbus})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert!(status.success(), "{spelling}: {status}");
+    }
+
+    let text = "through the symlink";
+    let output = jotline(&link, &["capture", text])?;
+    assert!(output.status.success(), "{output:?}");
+    session.wait_for_timeline_text(text).await?;
+    session.close().await
+}
+
 #[test]
 fn cli_capture_without_a_running_instance_saves_and_exits() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let text = "Nobody is running: save me anyway";
-    let output = Command::new(app::binary())
-        .args(["capture", text])
-        .env("JOTLINE_DATA_DIR", data.path())
-        .output()?;
+    let output = jotline(data.path(), &["capture", text])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
     assert!(stdout.contains("Saved to the journal"), "stdout: {stdout}");
@@ -48,10 +155,7 @@ fn cli_capture_without_a_running_instance_saves_and_exits() -> anyhow::Result<()
         vec![text.to_string()]
     );
 
-    let empty = Command::new(app::binary())
-        .args(["capture", "   "])
-        .env("JOTLINE_DATA_DIR", data.path())
-        .output()?;
+    let empty = jotline(data.path(), &["capture", "   "])?;
     assert_eq!(empty.status.code(), Some(1), "{empty:?}");
     assert_eq!(journal_db::entry_bodies(data.path())?.len(), 1);
     Ok(())
