@@ -282,6 +282,35 @@ fn sync_details_list_pending_changes_and_unknown_dead_letters_are_not_found() {
 }
 
 #[test]
+fn failed_changes_show_in_the_status_and_retry_all_requeues_them() {
+    let h = harness();
+    h.core.capture_text("one", Surface::InApp).unwrap();
+    h.core
+        .execute_batch_for_tests("UPDATE outbox SET dead = 1, last_error = 'refused'")
+        .unwrap();
+    let status = h.invoke("get_status", json!({})).unwrap();
+    assert_eq!(
+        (&status["pendingOps"], &status["failedOps"]),
+        (&json!(0), &json!(2)),
+        "{status}"
+    );
+
+    assert_eq!(
+        h.invoke("retry_all_dead_letters", json!({})).unwrap(),
+        json!(2)
+    );
+    let details = h.invoke("get_sync_details", json!({})).unwrap();
+    assert_eq!(details["deadLetters"], json!([]), "{details}");
+    assert_eq!(details["pendingTotal"], json!(2), "{details}");
+    let status = h.invoke("get_status", json!({})).unwrap();
+    assert_eq!(status["failedOps"], json!(0), "{status}");
+    assert_eq!(
+        h.invoke("retry_all_dead_letters", json!({})).unwrap(),
+        json!(0)
+    );
+}
+
+#[test]
 fn pause_stops_syncing_until_resumed_and_needs_an_account() {
     let h = harness();
     let err = h

@@ -206,20 +206,70 @@ async fn malformed_and_truncated_pull_responses_lose_nothing() {
     assert!(reader.entries().contains_key(&own));
 }
 
-/// An op dead-lettered after repeated network failures must not be overtaken by a later op
-/// of its row: the row's edit, sent before its create, would be refused for good ("a new
-/// entries row needs occurred_at ..."). The edit waits; retrying the create sends both, in
-/// order. (Found by the simulation.)
+/// A backend outage longer than `MAX_ATTEMPTS` failed rounds (no connection, then 503s and
+/// 502s from a gateway in front of it, then 429s) dead-letters nothing: the ops only wait,
+/// count no attempt, and all go out, once each, when the backend is back.
 #[tokio::test]
-async fn an_op_dead_after_failures_holds_back_the_later_ops_of_its_row() {
+async fn a_long_outage_dead_letters_nothing_and_everything_goes_out_afterwards() {
+    let backend = LocalBackend::start().await.unwrap();
+    let session = sign_up(&backend, "outage@example.com").await;
+    let db = backend.connect_db().await.unwrap();
+    let device = Device::new(&backend, "outage", TIMEOUT);
+    let ids: Vec<_> = (0..3)
+        .map(|i| device.create(None, &format!("written during the outage {i}")))
+        .collect();
+    let outages = [
+        Fault::DropRequest,
+        Fault::Status(503),
+        Fault::Status(502),
+        Fault::Status(429),
+    ];
+    let rounds = 3 * usize::try_from(MAX_ATTEMPTS).unwrap();
+    for (round, fault) in outages.iter().cycle().take(rounds).enumerate() {
+        device.proxy.clear();
+        device.proxy.inject("/", fault.clone(), usize::MAX);
+        let err = device.round(&session).await.unwrap_err();
+        assert!(err.is_transient(), "round {round} ({fault:?}): {err:?}");
+        let dead = device.core().sync_dead_letters().unwrap();
+        assert!(
+            dead.is_empty(),
+            "round {round} ({fault:?}) dead-lettered {dead:?}"
+        );
+    }
+    let outbox = device.outbox();
+    assert_eq!(outbox.len(), 3, "{outbox:?}");
+    assert!(outbox.iter().all(|o| !o.3), "nothing dead: {outbox:?}");
+    let status = device.core().status().unwrap();
+    assert_eq!((status.pending_ops, status.failed_ops), (3, 0));
+    assert_eq!(server_entry_count(&db, session.user_id).await, 0);
+
+    device.proxy.clear();
+    let report = device.round(&session).await.unwrap();
+    assert_eq!(report.pushed, 3, "{report:?}");
+    assert!(device.outbox().is_empty());
+    let server = server_entries(&db, session.user_id).await;
+    let mut ids = ids;
+    ids.sort();
+    assert_eq!(server.keys().copied().collect::<Vec<_>>(), ids);
+    assert!(server_dead_letters(&db, session.user_id).await.is_empty());
+}
+
+/// An op dead-lettered after repeated refusals must not be overtaken by a later op of its
+/// row: the row's edit, sent before its create, would be refused for good ("a new entries
+/// row needs occurred_at ..."). The edit waits; retrying the create sends both, in order.
+/// (Found by the simulation.)
+#[tokio::test]
+async fn an_op_dead_after_refusals_holds_back_the_later_ops_of_its_row() {
     let backend = LocalBackend::start().await.unwrap();
     let session = sign_up(&backend, "held@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let device = Device::new(&backend, "held", TIMEOUT);
     let id = device.create(None, "created offline");
-    device.proxy.inject("/", Fault::DropRequest, usize::MAX);
+    // A definitive refusal of the push (400); only those count toward dead-lettering.
+    device.proxy.inject(PUSH, Fault::Status(400), usize::MAX);
     for _ in 0..MAX_ATTEMPTS {
-        device.round(&session).await.unwrap_err();
+        let err = device.round(&session).await.unwrap_err();
+        assert!(!err.is_transient(), "{err:?}");
     }
     let dead = device.core().sync_dead_letters().unwrap();
     assert_eq!(dead.len(), 1, "the create went dead: {dead:?}");

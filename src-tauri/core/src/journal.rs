@@ -288,6 +288,7 @@ impl Core {
         Ok(AppStatus {
             entry_count: entries::count_live(&conn)?,
             pending_ops: outbox::pending_count(&conn)?,
+            failed_ops: outbox::dead_count(&conn)?,
             sync: SyncState::LocalOnly,
         })
     }

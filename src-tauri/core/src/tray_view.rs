@@ -89,6 +89,15 @@ pub fn pending_label(n: u64) -> String {
     }
 }
 
+/// "1 change failed to sync", "6 changes failed to sync".
+pub fn failed_label(n: u64) -> String {
+    if n == 1 {
+        "1 change failed to sync".to_string()
+    } else {
+        format!("{n} changes failed to sync")
+    }
+}
+
 /// The tray for `status`, times in the local time zone.
 pub fn tray_view(status: &AppStatus) -> TrayView {
     tray_view_at(status, &Local::now())
@@ -112,7 +121,8 @@ pub fn tray_view_at<Tz: TimeZone>(status: &AppStatus, now: &DateTime<Tz>) -> Tra
 where
     Tz::Offset: std::fmt::Display,
 {
-    let pending = status.pending_ops;
+    // Failed (dead-lettered) changes are not on the server either: every count includes them.
+    let pending = status.unsynced_ops();
     let last = |s: &SyncStatus| match s.last_synced_at {
         Some(at) => format!("last synced {}", sync_time_label(at, now)),
         None => "not synced yet".to_string(),
@@ -193,6 +203,19 @@ where
                 ),
                 true,
             ),
+            SyncPhase::Idle if status.failed_ops > 0 => {
+                let label = failed_label(status.failed_ops);
+                (
+                    TrayIconKind::Error,
+                    label.clone(),
+                    format!(
+                        "Jotline — {label}: the server refused them; retry or discard them in \
+                         the journal's sync details ({})",
+                        last(s)
+                    ),
+                    true,
+                )
+            }
             SyncPhase::Idle if pending > 0 => {
                 let label = pending_label(pending);
                 (

@@ -179,10 +179,21 @@ pub struct CloudUpdate {
 pub struct AppStatus {
     #[ts(type = "number")]
     pub entry_count: u64,
-    /// Outbox ops not yet acknowledged by a server (dead letters excluded).
+    /// Outbox ops queued to be sent (dead letters are `failed_ops`).
     #[ts(type = "number")]
     pub pending_ops: u64,
+    /// Dead-lettered ops: refused, not on the server, waiting for the user to retry or
+    /// discard them. While any exist nothing may say "synced".
+    #[ts(type = "number")]
+    pub failed_ops: u64,
     pub sync: SyncState,
+}
+
+impl AppStatus {
+    /// Changes on this computer that are not on the server: pending and failed.
+    pub fn unsynced_ops(&self) -> u64 {
+        self.pending_ops + self.failed_ops
+    }
 }
 
 /// User settings persisted in `settings.json` in the data dir.

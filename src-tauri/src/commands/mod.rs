@@ -43,6 +43,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::full_resync,
         sync::set_sync_paused,
         sync::retry_dead_letter,
+        sync::retry_all_dead_letters,
         sync::discard_dead_letter,
         voice::start_voice_capture,
         voice::stop_voice_capture,

@@ -26,6 +26,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "get_sync_details",
     "full_resync",
     "retry_dead_letter",
+    "retry_all_dead_letters",
     "discard_dead_letter",
     "set_sync_paused",
     "start_voice_capture",

@@ -41,6 +41,22 @@ pub async fn retry_dead_letter(state: State<'_, AppState>, op_seq: i64) -> Resul
     Ok(())
 }
 
+/// "Retry all": queues every dead letter again; the engine tries them at once. Returns how
+/// many were requeued (0 when there were none: nothing to do is not an error).
+#[tauri::command]
+#[instrument(skip_all, err(Debug))]
+pub async fn retry_all_dead_letters(state: State<'_, AppState>) -> Result<u64, ApiError> {
+    let core = state.core()?;
+    let requeued = core
+        .sync_retry_all_dead()
+        .map_err(|e| api(ErrorCode::Storage, e.to_string()))?;
+    if requeued > 0 {
+        core.republish_status();
+        state.sync.trigger(Trigger::Manual).await;
+    }
+    Ok(requeued)
+}
+
 /// Drops a dead letter for good; the next round (started at once) pulls everything again,
 /// so the row returns to the server's version.
 #[tauri::command]

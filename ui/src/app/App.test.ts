@@ -192,8 +192,8 @@ describe('entry view', () => {
 describe('status bar', () => {
   it('shows get_status, follows status-changed and refreshes on click', async () => {
     const shell = await openApp({
-      get_status: () => ({ entryCount: 12, pendingOps: 3, sync: { state: 'localOnly' } }),
-      refresh: () => ({ entryCount: 14, pendingOps: 1, sync: { state: 'localOnly' } }),
+      get_status: () => ({ entryCount: 12, pendingOps: 3, failedOps: 0, sync: { state: 'localOnly' } }),
+      refresh: () => ({ entryCount: 14, pendingOps: 1, failedOps: 0, sync: { state: 'localOnly' } }),
     });
     const text = () => screen.getByTestId('status-text').textContent;
     expect(within(screen.getByTestId('status-bar')).getByTestId('status-text')).toBeTruthy();
@@ -201,7 +201,7 @@ describe('status bar', () => {
 
     await shell.emit('status-changed', {
       type: 'statusChanged',
-      status: { entryCount: 13, pendingOps: 0, sync: { state: 'localOnly' } },
+      status: { entryCount: 13, pendingOps: 0, failedOps: 0, sync: { state: 'localOnly' } },
     });
     await settle();
     expect(text()).toBe('13 entries · 0 pending changes · Local only');

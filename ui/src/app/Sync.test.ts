@@ -7,6 +7,7 @@ import { openApp } from '../test/journal';
 const synced: AppStatus = {
   entryCount: 2,
   pendingOps: 0,
+  failedOps: 0,
   sync: {
     state: 'active',
     email: 'ana@x',
@@ -60,6 +61,72 @@ describe('sync in the journal window', () => {
     expect(shell.callsOf('discard_dead_letter')[0].args).toEqual({ opSeq: 3 });
   });
 
+  it('shows failed changes as not synced, in the status bar and the panel, and retries them all', async () => {
+    const op = (opSeq: number) => ({
+      opSeq,
+      table: 'entries',
+      rowId: `0190-abcdef1${opSeq}`,
+      op: 'upsert',
+      fields: ['body'],
+      attempts: 8,
+      nextAttemptAt: null,
+      lastError: 'request rejected (400): bad request',
+    });
+    let dead = [1, 2, 3, 4, 5, 6].map(op);
+    const shell = await openApp({
+      get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: dead }),
+      retry_all_dead_letters: () => {
+        const n = dead.length;
+        dead = [];
+        return n;
+      },
+    });
+    await shell.emit('status-changed', { type: 'statusChanged', status: { ...synced, failedOps: 6 } });
+    await settle();
+    expect(screen.getByTestId('status-text').textContent).toBe('2 entries · 0 pending changes · 6 changes failed to sync');
+    expect(screen.getByTestId('sync-state').title).not.toContain('Everything is on the server');
+
+    await fireEvent.click(screen.getByTestId('sync-state'));
+    await settle();
+    const state = screen.getByTestId('sync-panel-state').textContent ?? '';
+    expect(state).toContain('6 changes failed to sync');
+    expect(state).not.toContain('Everything is on the server');
+    expect(screen.getAllByTestId('dead-letter')).toHaveLength(6);
+
+    await fireEvent.click(screen.getByTestId('dead-retry-all'));
+    await settle();
+    expect(shell.callsOf('retry_all_dead_letters')).toHaveLength(1);
+    expect(shell.callsOf('retry_dead_letter')).toHaveLength(0);
+    expect(screen.queryAllByTestId('dead-letter')).toHaveLength(0);
+    expect(screen.queryByTestId('dead-retry-all')).toBeNull();
+  });
+
+  it('says a pending change that failed transiently is still being retried', async () => {
+    await openApp({
+      get_sync_details: () => ({
+        pending: [
+          {
+            opSeq: 9,
+            table: 'entries',
+            rowId: '0190-abcdef19',
+            op: 'upsert',
+            fields: ['body'],
+            attempts: 0,
+            nextAttemptAt: null,
+            lastError: 'network error: connection refused',
+          },
+        ],
+        pendingTotal: 1,
+        deadLetters: [],
+      }),
+    });
+    await fireEvent.click(screen.getByTestId('sync-state'));
+    await settle();
+    expect(screen.getByTestId('pending-error').textContent).toContain(
+      'not sent yet, retrying: network error: connection refused',
+    );
+  });
+
   it('pauses sync from the panel and offers Resume while paused', async () => {
     const shell = await openApp({
       get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: [] }),
@@ -71,7 +138,7 @@ describe('sync in the journal window', () => {
     await fireEvent.click(screen.getByTestId('pause-sync'));
     await settle();
     expect(shell.callsOf('set_sync_paused')[0].args).toEqual({ paused: true });
-    const paused: AppStatus = { entryCount: 2, pendingOps: 1, sync: { state: 'paused', email: 'ana@x' } };
+    const paused: AppStatus = { entryCount: 2, pendingOps: 1, failedOps: 0, sync: { state: 'paused', email: 'ana@x' } };
     await shell.emit('status-changed', { type: 'statusChanged', status: paused });
     await settle();
     expect(screen.getByTestId('sync-state').textContent).toBe('Sync paused · 1 change not synced');

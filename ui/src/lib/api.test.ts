@@ -44,8 +44,8 @@ describe('api.ts commands', () => {
   });
 
   it('returns the command result', async () => {
-    fakeShell('main', { get_status: () => ({ entryCount: 7, pendingOps: 2, sync: { state: 'localOnly' } }) });
-    await expect(api.getStatus()).resolves.toEqual({ entryCount: 7, pendingOps: 2, sync: { state: 'localOnly' } });
+    fakeShell('main', { get_status: () => ({ entryCount: 7, pendingOps: 2, failedOps: 0, sync: { state: 'localOnly' } }) });
+    await expect(api.getStatus()).resolves.toEqual({ entryCount: 7, pendingOps: 2, failedOps: 0, sync: { state: 'localOnly' } });
   });
 
   it('writes every invoke literally, so the shell test can parse the names', () => {
@@ -56,8 +56,8 @@ describe('api.ts commands', () => {
         'get_startup_error', 'get_status', 'list_timeline', 'load_draft', 'refresh', 'save_capture',
         'save_draft', 'search_entries', 'set_capture_hotkey', 'show_main_window', 'update_entry',
         'get_account', 'set_sync_settings', 'sign_up', 'sign_in', 'sign_out', 'get_sync_details',
-        'full_resync', 'retry_dead_letter', 'discard_dead_letter', 'set_sync_paused',
-        'start_voice_capture', 'stop_voice_capture', 'cancel_voice_capture', 'get_recording',
+        'full_resync', 'retry_dead_letter', 'retry_all_dead_letters', 'discard_dead_letter',
+        'set_sync_paused', 'start_voice_capture', 'stop_voice_capture', 'cancel_voice_capture', 'get_recording',
         'retry_capture', 'list_microphones', 'set_voice_settings', 'set_transcription_key',
         'dismiss_welcome', 'set_start_at_login', 'default_export_folder', 'choose_export_folder',
         'export_journal',
@@ -77,6 +77,7 @@ describe('api.ts sync and account', () => {
       get_sync_details: () => ({ pending: [], pendingTotal: 0, deadLetters: [] }),
       full_resync: () => null,
       retry_dead_letter: () => null,
+      retry_all_dead_letters: () => 3,
       discard_dead_letter: () => null,
     });
     await api.setSyncSettings('https://b', 'anon', 5);
@@ -87,6 +88,7 @@ describe('api.ts sync and account', () => {
     await api.getSyncDetails();
     await api.fullResync();
     await api.retryDeadLetter(7);
+    await expect(api.retryAllDeadLetters()).resolves.toBe(3);
     await api.discardDeadLetter(8);
     expect(shell.calls.map((c) => [c.cmd, c.args])).toEqual([
       ['set_sync_settings', { backendUrl: 'https://b', anonKey: 'anon', syncIntervalMinutes: 5 }],
@@ -97,6 +99,7 @@ describe('api.ts sync and account', () => {
       ['get_sync_details', {}],
       ['full_resync', {}],
       ['retry_dead_letter', { opSeq: 7 }],
+      ['retry_all_dead_letters', {}],
       ['discard_dead_letter', { opSeq: 8 }],
     ]);
   });
@@ -252,7 +255,7 @@ describe('api.ts events', () => {
     await api.onCaptureShown(shown);
 
     await shell.emit('entries-changed', { type: 'entriesChanged', ids: ['a', 'b'] });
-    const s = { entryCount: 3, pendingOps: 1, sync: { state: 'localOnly' } };
+    const s = { entryCount: 3, pendingOps: 1, failedOps: 0, sync: { state: 'localOnly' } };
     await shell.emit('status-changed', { type: 'statusChanged', status: s });
     const h = { hotkey: 'Alt+J', registered: false, error: 'taken' };
     await shell.emit('hotkey-status', h);

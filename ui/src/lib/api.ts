@@ -305,6 +305,11 @@ export function retryDeadLetter(opSeq: number): Promise<null> {
   return call(invoke<null>('retry_dead_letter', { opSeq }));
 }
 
+/** Queues every failed change again; resolves to how many. */
+export function retryAllDeadLetters(): Promise<number> {
+  return call(invoke<number>('retry_all_dead_letters'));
+}
+
 export function discardDeadLetter(opSeq: number): Promise<null> {
   return call(invoke<null>('discard_dead_letter', { opSeq }));
 }

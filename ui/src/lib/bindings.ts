@@ -40,9 +40,14 @@ reason: string | null, } | { "state": "active", email: string, status: SyncStatu
 
 export type AppStatus = { entryCount: number, 
 /**
- * Outbox ops not yet acknowledged by a server (dead letters excluded).
+ * Outbox ops queued to be sent (dead letters are `failed_ops`).
  */
-pendingOps: number, sync: SyncState, };
+pendingOps: number, 
+/**
+ * Dead-lettered ops: refused, not on the server, waiting for the user to retry or
+ * discard them. While any exist nothing may say "synced".
+ */
+failedOps: number, sync: SyncState, };
 
 export type Settings = { 
 /**

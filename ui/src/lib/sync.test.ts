@@ -9,6 +9,7 @@ function active(phase: SyncPhase, pending = 0, last: string | null = at): AppSta
   return {
     entryCount: 3,
     pendingOps: pending,
+    failedOps: 0,
     sync: {
       state: 'active',
       email: 'ana@example.com',
@@ -19,8 +20,8 @@ function active(phase: SyncPhase, pending = 0, last: string | null = at): AppSta
 
 describe('syncLabel', () => {
   it('local only and signed out', () => {
-    expect(syncLabel({ entryCount: 0, pendingOps: 0, sync: { state: 'localOnly' } }, now).text).toBe('Local only');
-    expect(syncLabel({ entryCount: 0, pendingOps: 2, sync: { state: 'signedOut', reason: null } }, now).text).toBe(
+    expect(syncLabel({ entryCount: 0, pendingOps: 0, failedOps: 0, sync: { state: 'localOnly' } }, now).text).toBe('Local only');
+    expect(syncLabel({ entryCount: 0, pendingOps: 2, failedOps: 0, sync: { state: 'signedOut', reason: null } }, now).text).toBe(
       'Signed out',
     );
   });
@@ -39,6 +40,20 @@ describe('syncLabel', () => {
     expect(syncLabel(active('error'), now)).toMatchObject({ text: 'Sync error · last synced 14:05', tone: 'error' });
     expect(syncLabel(active('backoff'), now).detail).toContain('server error 500');
     expect(syncLabel(active('signedOut'), now).text).toBe('Signed out');
+  });
+
+  it('never says synced while changes failed to sync', () => {
+    const failed = (status: AppStatus, n: number): AppStatus => ({ ...status, failedOps: n });
+    const label = syncLabel(failed(active('idle'), 6), now);
+    expect(label).toMatchObject({ text: '6 changes failed to sync', tone: 'error' });
+    expect(label.detail).not.toContain('Everything is on the server');
+    expect(label.detail).toContain('retry or discard');
+    expect(syncLabel(failed(active('idle', 2), 1), now).text).toBe('1 change failed to sync');
+    expect(syncLabel(failed(active('offline'), 2), now).text).toBe(
+      'Offline · last synced 14:05 · 2 changes failed to sync',
+    );
+    const paused: AppStatus = { entryCount: 1, pendingOps: 1, failedOps: 2, sync: { state: 'paused', email: 'a@x' } };
+    expect(syncLabel(paused, now).text).toBe('Sync paused · 3 changes not synced');
   });
 
   it('names the day of an older sync', () => {

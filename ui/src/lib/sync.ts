@@ -23,9 +23,17 @@ function changes(n: number): string {
   return n === 1 ? '1 change not synced' : `${n.toLocaleString('en')} changes not synced`;
 }
 
+/** "1 change failed to sync", "6 changes failed to sync" (dead letters: refused by the server). */
+export function failedChanges(n: number): string {
+  return n === 1 ? '1 change failed to sync' : `${n.toLocaleString('en')} changes failed to sync`;
+}
+
 export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel {
   const sync: SyncState = status.sync;
-  const pending = status.pendingOps;
+  // Failed changes are not on the server either: counted as not synced everywhere.
+  const failed = status.failedOps;
+  const unsynced = status.pendingOps + failed;
+  const andFailed = failed > 0 ? ` · ${failedChanges(failed)}` : '';
   switch (sync.state) {
     case 'localOnly':
       return { text: 'Local only', tone: 'muted', detail: 'Saved on this computer; sync is not set up.' };
@@ -37,7 +45,7 @@ export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel 
       };
     case 'paused':
       return {
-        text: pending > 0 ? `Sync paused · ${changes(pending)}` : 'Sync paused',
+        text: unsynced > 0 ? `Sync paused · ${changes(unsynced)}` : 'Sync paused',
         tone: 'muted',
         detail: `Nothing is sent or fetched for ${sync.email}; resume from the tray or the sync panel.`,
       };
@@ -49,20 +57,26 @@ export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel 
         case 'pulling':
           return { text: 'Syncing…', tone: 'busy', detail: last };
         case 'offline':
-          return { text: `Offline · ${last}`, tone: 'warn', detail: s.lastError ?? 'No connection.' };
+          return { text: `Offline · ${last}${andFailed}`, tone: 'warn', detail: s.lastError ?? 'No connection.' };
         case 'limited':
-          return { text: `Server unreachable · ${last}`, tone: 'warn', detail: s.lastError ?? '' };
+          return { text: `Server unreachable · ${last}${andFailed}`, tone: 'warn', detail: s.lastError ?? '' };
         case 'backoff':
         case 'error':
           return {
-            text: `Sync error · ${last}`,
+            text: `Sync error · ${last}${andFailed}`,
             tone: 'error',
             detail: `${s.lastError ?? 'Unknown error'}; retrying${s.retryAt ? ` at ${syncTime(s.retryAt, now)}` : ''}.`,
           };
         case 'signedOut':
           return { text: 'Signed out', tone: 'error', detail: s.lastError ?? 'Sign in again.' };
         case 'idle':
-          if (pending > 0) return { text: `Waiting to sync · ${last}`, tone: 'warn', detail: changes(pending) };
+          if (failed > 0)
+            return {
+              text: failedChanges(failed),
+              tone: 'error',
+              detail: `The server refused them (${last}); retry or discard them in the sync details.`,
+            };
+          if (unsynced > 0) return { text: `Waiting to sync · ${last}`, tone: 'warn', detail: changes(unsynced) };
           if (!s.lastSyncedAt) return { text: 'Not synced yet', tone: 'busy', detail: sync.email };
           return { text: `Synced · ${last}`, tone: 'ok', detail: `Everything is on the server (${sync.email}).` };
       }

@@ -11,7 +11,7 @@ export interface Call {
   args: Record<string, unknown>;
 }
 
-export const STATUS: AppStatus = { entryCount: 0, pendingOps: 0, sync: { state: 'localOnly' } };
+export const STATUS: AppStatus = { entryCount: 0, pendingOps: 0, failedOps: 0, sync: { state: 'localOnly' } };
 export const SETTINGS: Settings = {
   captureHotkey: 'Ctrl+Shift+Space',
   backendUrl: '',

@@ -39,15 +39,23 @@ pub(crate) fn record(
     Ok(seq)
 }
 
-/// Ops not yet acknowledged by a server, dead letters excluded.
+/// Ops still queued to be sent (dead letters are counted by [`dead_count`]).
 pub fn pending_count(conn: &Connection) -> rusqlite::Result<u64> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM outbox WHERE dead = 0")?
-        .query_row([], |r| r.get(0))?;
+    count(conn, "SELECT count(*) FROM outbox WHERE dead = 0")
+}
+
+/// Dead-lettered ops: not on the server either, waiting for the user to retry or discard.
+pub fn dead_count(conn: &Connection) -> rusqlite::Result<u64> {
+    count(conn, "SELECT count(*) FROM outbox WHERE dead = 1")
+}
+
+fn count(conn: &Connection, sql: &str) -> rusqlite::Result<u64> {
+    let n: i64 = conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// After this many failed requests an op is dead-lettered locally.
+/// After this many refused requests an op is dead-lettered locally. Transient failures
+/// (network, 5xx...) never count: see `SyncError::is_transient`.
 pub const MAX_ATTEMPTS: i64 = 8;
 
 impl Op {
@@ -165,9 +173,9 @@ pub(crate) fn mark_dead(conn: &Connection, op_seq: i64, reason: &str) -> rusqlit
     Ok(n > 0)
 }
 
-/// Counts one failed request for each op; ops reaching [`MAX_ATTEMPTS`] go dead.
+/// Counts one refused request for each op; ops reaching [`MAX_ATTEMPTS`] go dead.
 /// Returns the op_seqs that went dead.
-pub(crate) fn record_failure(
+pub(crate) fn record_refusal(
     conn: &Connection,
     op_seqs: &[i64],
     error: &str,
@@ -190,6 +198,23 @@ pub(crate) fn record_failure(
         }
     }
     Ok(dead)
+}
+
+/// A request that failed for reasons of its own (network, 5xx...): the ops wait until
+/// `next_attempt_at` and show the error, but no attempt is counted, so none goes dead.
+pub(crate) fn record_transient_failure(
+    conn: &Connection,
+    op_seqs: &[i64],
+    error: &str,
+    next_attempt_at: Option<i64>,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE op_seq = ?1 AND dead = 0",
+    )?;
+    for &seq in op_seqs {
+        stmt.execute(params![seq, error, next_attempt_at])?;
+    }
+    Ok(())
 }
 
 /// What the unsynced ops of one row (pending or dead-lettered) change.
@@ -280,6 +305,21 @@ pub(crate) fn requeue_dead(conn: &Connection, op_seq: i64) -> rusqlite::Result<O
         [op_seq],
     )?;
     move_row_to_end(conn, &table, &row_id, op_seq)
+}
+
+/// Requeues every dead op ([`requeue_dead`]), lowest op_seq first, so rows go back to the
+/// queue in the order they first failed. Returns how many were requeued. Run in a transaction.
+pub(crate) fn requeue_all_dead(conn: &Connection) -> rusqlite::Result<u64> {
+    let mut requeued = 0;
+    // One at a time: each requeue renumbers the later ops of its row, dead ones included.
+    while let Some(seq) = conn
+        .prepare_cached("SELECT min(op_seq) FROM outbox WHERE dead = 1")?
+        .query_row([], |r| r.get::<_, Option<i64>>(0))?
+    {
+        requeue_dead(conn, seq)?;
+        requeued += 1;
+    }
+    Ok(requeued)
 }
 
 /// Drops a dead op for good; the later ops of its row move to the end of the queue in order.

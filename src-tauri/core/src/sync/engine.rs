@@ -304,7 +304,7 @@ impl Worker {
                 Err(e @ SyncError::Timeout) => {
                     return self.failed(SyncPhase::Limited, e.to_string())
                 }
-                Err(e @ (SyncError::Server { .. } | SyncError::Malformed(_))) => {
+                Err(e) if e.is_transient() => {
                     return self.failed(SyncPhase::Backoff, e.to_string())
                 }
                 Err(e) => return self.failed(SyncPhase::Error, e.to_string()),

@@ -32,17 +32,32 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    /// Worth retrying later with the same data (network, timeout, 5xx, malformed answer).
+    /// Worth retrying later with the same data: the one rule for what a failure means.
+    ///
+    /// Transient: the network (no connection, timeout), the backend failing (5xx), asking us
+    /// to slow down (429) or giving up on a slow request (408), or an answer we cannot read
+    /// (a proxy or captive portal in the way). None of these says anything about the ops,
+    /// so a push that fails this way only backs off: an outage, however long, never
+    /// dead-letters an op. Everything else (another 4xx) is the backend refusing the request
+    /// itself, which retrying unchanged will not fix; only those count toward
+    /// `outbox::MAX_ATTEMPTS`.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
+        match self {
             SyncError::Server { .. }
-                | SyncError::Network(_)
-                | SyncError::Timeout
-                | SyncError::Malformed(_)
-        )
+            | SyncError::Network(_)
+            | SyncError::Timeout
+            | SyncError::Malformed(_) => true,
+            SyncError::Rejected { status, .. } => {
+                matches!(*status, TOO_MANY_REQUESTS | REQUEST_TIMEOUT)
+            }
+            SyncError::Unauthorized(_) | SyncError::OtherAccount | SyncError::Store(_) => false,
+        }
     }
 }
+
+/// 4xx statuses that mean "later", not "no".
+const TOO_MANY_REQUESTS: u16 = 429;
+const REQUEST_TIMEOUT: u16 = 408;
 
 impl From<MalformedBody> for SyncError {
     fn from(e: MalformedBody) -> Self {

@@ -70,12 +70,13 @@ impl Core {
         Ok(outcome)
     }
 
-    /// Counts a failed push request against every op of `sent`; returns the ops that went
-    /// dead (after [`outbox::MAX_ATTEMPTS`] failures).
+    /// Records a failed push request: every op of `sent` waits until `retry_at`; a definitive
+    /// refusal also counts one attempt against each, a transient `error` never does. Returns
+    /// the ops that went dead (after [`outbox::MAX_ATTEMPTS`] refusals).
     pub fn sync_push_failed(
         &self,
         sent: &PushRequest,
-        error: &str,
+        error: &SyncError,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<i64>, SyncError> {
         let mut conn = self.conn();
@@ -165,6 +166,16 @@ impl Core {
         let seq = outbox::requeue_dead(&tx, op_seq)?;
         tx.commit()?;
         Ok(seq)
+    }
+
+    /// "Retry all": queues every dead op again (each under a new op_seq, with the later ops
+    /// of its row after it); returns how many.
+    pub fn sync_retry_all_dead(&self) -> Result<u64, SyncError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let requeued = outbox::requeue_all_dead(&tx)?;
+        tx.commit()?;
+        Ok(requeued)
     }
 
     /// Drops a dead op for good; false if there is no such dead op. The fields it protected

@@ -144,13 +144,20 @@ pub(crate) fn apply_response(
     Ok(out)
 }
 
-/// A failed request: every sent op counts one attempt; returns the ops that went dead.
+/// A failed request. Only a definitive refusal counts one attempt against every sent op (and
+/// may dead-letter them); a transient failure only delays them ([`SyncError::is_transient`]).
+/// Returns the ops that went dead.
 pub(crate) fn record_failure(
     conn: &Connection,
     sent: &PushRequest,
-    error: &str,
+    error: &SyncError,
     next_attempt_at: Option<i64>,
 ) -> rusqlite::Result<Vec<i64>> {
     let seqs: Vec<i64> = sent.ops.iter().map(|o| o.op_seq).collect();
-    outbox::record_failure(conn, &seqs, error, next_attempt_at)
+    let message = error.to_string();
+    if error.is_transient() {
+        outbox::record_transient_failure(conn, &seqs, &message, next_attempt_at)?;
+        return Ok(Vec::new());
+    }
+    outbox::record_refusal(conn, &seqs, &message, next_attempt_at)
 }

@@ -27,9 +27,9 @@ pub struct RoundReport {
 impl Core {
     /// Pushes every due batch, then pulls until `has_more` is false.
     ///
-    /// A failed push request counts one attempt against each of its ops and sets their retry
-    /// time to now + `retry_delay` (not for 401: the caller refreshes the token and calls
-    /// again). A pull error leaves rows and cursor as they were.
+    /// A failed push request sets the retry time of its ops to now + `retry_delay`, and a
+    /// definitive refusal also counts one attempt against each (nothing for 401: the caller
+    /// refreshes the token and calls again). A pull error leaves rows and cursor as they were.
     #[tracing::instrument(skip_all)]
     pub async fn sync_round(
         &self,
@@ -70,9 +70,9 @@ impl Core {
                     let retry_at = chrono::Duration::from_std(retry_delay)
                         .ok()
                         .map(|d| crate::store::from_ms(self.now_ms()) + d);
-                    let dead = self.sync_push_failed(&req, &e.to_string(), retry_at)?;
+                    let dead = self.sync_push_failed(&req, &e, retry_at)?;
                     if !dead.is_empty() {
-                        tracing::warn!(count = dead.len(), "ops dead-lettered after retries");
+                        tracing::warn!(count = dead.len(), "ops dead-lettered after refusals");
                     }
                     return Err(e);
                 }

@@ -22,6 +22,7 @@ fn capture_publishes_entries_then_status() {
             status: AppStatus {
                 entry_count: 1,
                 pending_ops: 2,
+                failed_ops: 0,
                 sync: SyncState::LocalOnly
             }
         }

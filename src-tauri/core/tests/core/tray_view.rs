@@ -4,6 +4,7 @@ fn status(pending: u64) -> AppStatus {
     AppStatus {
         entry_count: 12,
         pending_ops: pending,
+        failed_ops: 0,
         sync: SyncState::LocalOnly,
     }
 }
@@ -102,6 +103,7 @@ mod synced_states {
         AppStatus {
             entry_count: 12,
             pending_ops: pending,
+            failed_ops: 0,
             sync: SyncState::Active {
                 email: "ana@example.com".into(),
                 status: SyncStatus {
@@ -164,6 +166,58 @@ mod synced_states {
         );
     }
 
+    fn with_failed(mut status: AppStatus, failed: u64) -> AppStatus {
+        status.failed_ops = failed;
+        status
+    }
+
+    #[test]
+    fn failed_changes_are_never_shown_as_synced() {
+        let v = view(&with_failed(
+            active(SyncPhase::Idle, 0, Some(synced_at())),
+            6,
+        ));
+        assert_eq!(v.icon, TrayIconKind::Error);
+        assert_eq!(v.title, "6 changes failed to sync");
+        assert_eq!(
+            v.tooltip,
+            "Jotline — 6 changes failed to sync: the server refused them; retry or discard \
+             them in the journal's sync details (last synced 14:05)"
+        );
+        assert!(can_sync(&v));
+        let one = view(&with_failed(
+            active(SyncPhase::Idle, 2, Some(synced_at())),
+            1,
+        ));
+        assert_eq!(one.title, "1 change failed to sync");
+    }
+
+    #[test]
+    fn failed_changes_count_as_waiting_in_every_other_state() {
+        let offline = view(&with_failed(
+            active(SyncPhase::Offline, 1, Some(synced_at())),
+            2,
+        ));
+        assert_eq!(
+            offline.tooltip,
+            "Jotline — offline: no connection; 3 changes wait on this computer (last synced 14:05)"
+        );
+        let paused = view(&with_failed(
+            AppStatus {
+                entry_count: 1,
+                pending_ops: 0,
+                failed_ops: 0,
+                sync: SyncState::Paused {
+                    email: "ana@example.com".into(),
+                },
+            },
+            2,
+        ));
+        assert_eq!(paused.title, "Sync paused · 2 changes not synced");
+        let local = view(&with_failed(super::status(0), 1));
+        assert_eq!(local.title, "1 change not synced");
+    }
+
     #[test]
     fn offline_keeps_changes_on_this_computer() {
         let v = view(&active(SyncPhase::Offline, 1, Some(synced_at())));
@@ -205,6 +259,7 @@ mod synced_states {
         let v = view(&AppStatus {
             entry_count: 1,
             pending_ops: 0,
+            failed_ops: 0,
             sync: SyncState::SignedOut { reason: None },
         });
         assert_eq!(v.icon, TrayIconKind::LocalOnly);
@@ -244,6 +299,7 @@ mod synced_states {
         let v = view(&AppStatus {
             entry_count: 1,
             pending_ops: 3,
+            failed_ops: 0,
             sync: SyncState::Paused {
                 email: "ana@example.com".into(),
             },

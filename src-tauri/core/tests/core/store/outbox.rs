@@ -1,5 +1,7 @@
 use crate::common::{fixture, outbox};
-use jotline_core::{EntryPatch, Surface};
+use jotline_core::{
+    tray_view, AppStatus, EntryPatch, Surface, SyncPhase, SyncState, SyncStatus, TrayIconKind,
+};
 
 #[test]
 fn op_seq_strictly_increases_and_is_never_reused_after_outbox_rows_are_deleted() {
@@ -48,12 +50,37 @@ fn failed_write_does_not_burn_an_op_seq() {
 }
 
 #[test]
-fn pending_ops_count_excludes_dead_letters() {
+fn dead_letters_are_counted_as_failed_and_still_unsynced() {
     let f = fixture();
     f.core.capture_text("one", Surface::InApp).unwrap();
-    assert_eq!(f.core.status().unwrap().pending_ops, 2);
+    let status = f.core.status().unwrap();
+    assert_eq!((status.pending_ops, status.failed_ops), (2, 0));
     f.db()
         .execute("UPDATE outbox SET dead = 1 WHERE op_seq = 1", [])
         .unwrap();
-    assert_eq!(f.core.status().unwrap().pending_ops, 1);
+    let status = f.core.status().unwrap();
+    assert_eq!((status.pending_ops, status.failed_ops), (1, 1));
+    assert_eq!(status.unsynced_ops(), 2);
+    assert_eq!(f.core.unsynced_count().unwrap(), 2);
+    // A dead op is not on the server: the tray must not call this "Synced".
+    let view = tray_view(&AppStatus {
+        sync: active_and_idle(),
+        ..status
+    });
+    assert_eq!(view.icon, TrayIconKind::Error);
+    assert_eq!(view.title, "1 change failed to sync");
+    assert_ne!(view.title, "Synced");
+}
+
+fn active_and_idle() -> SyncState {
+    SyncState::Active {
+        email: "ana@example.com".into(),
+        status: SyncStatus {
+            phase: SyncPhase::Idle,
+            last_synced_at: Some(chrono::Utc::now()),
+            last_error: None,
+            retry_at: None,
+            entries_updated: 0,
+        },
+    }
 }

@@ -136,17 +136,21 @@ async fn an_unreachable_backend_is_offline_with_a_retry_time_and_a_manual_trigge
     })
     .await;
     assert!(status.last_error.unwrap().contains("network"));
+    // Being offline says nothing about the ops: no attempt counts toward dead-lettering.
     let attempts = f.count("SELECT max(attempts) FROM outbox");
-    assert_eq!(attempts, 1);
+    assert_eq!(attempts, 0);
+    let first_retry = status.retry_at;
     e.trigger(Trigger::Manual);
     let mut rx = e.status();
     tokio::time::timeout(Duration::from_secs(10), async {
-        while f.count("SELECT max(attempts) FROM outbox") < 2 {
+        while rx.borrow_and_update().retry_at == first_retry {
             let _ = tokio::time::timeout(Duration::from_millis(50), rx.changed()).await;
         }
     })
     .await
     .expect("manual trigger retried");
+    assert_eq!(f.count("SELECT max(attempts) FROM outbox"), 0);
+    assert_eq!(f.count("SELECT count(*) FROM outbox WHERE dead = 1"), 0);
     e.shutdown().await;
 }
 

@@ -2,6 +2,7 @@ use crate::common::{fixture, outbox, t0, Fixture};
 use chrono::Duration;
 use jotline_core::store::outbox::MAX_ATTEMPTS;
 use jotline_core::sync::protocol::{OpKind, OpResult, OpStatus, PushRequest, PushResponse};
+use jotline_core::sync::SyncError;
 use jotline_core::{EntryPatch, Surface};
 use serde_json::json;
 
@@ -176,33 +177,103 @@ fn response_removes_applied_and_duplicate_dead_letters_rejected_and_keeps_missin
     assert!(f.core.sync_last_times().unwrap().push.is_some());
 }
 
+/// Failures that say nothing about the ops: an outage of any length must not dead-letter.
+fn transient_failures() -> Vec<SyncError> {
+    vec![
+        SyncError::Network("connection refused".into()),
+        SyncError::Timeout,
+        SyncError::Server {
+            status: 503,
+            message: "Service Unavailable".into(),
+        },
+        SyncError::Server {
+            status: 500,
+            message: "oops".into(),
+        },
+        SyncError::Rejected {
+            status: 429,
+            message: "Too Many Requests".into(),
+        },
+        SyncError::Rejected {
+            status: 408,
+            message: "Request Timeout".into(),
+        },
+        SyncError::Malformed("unreadable response body".into()),
+    ]
+}
+
 #[test]
-fn failed_requests_back_off_and_go_dead_after_the_eighth_attempt() {
+fn transient_failures_only_back_off_and_never_dead_letter() {
     let f = fixture();
     f.core.capture_text("one", Surface::InApp).unwrap();
+    for error in transient_failures() {
+        assert!(error.is_transient(), "{error:?}");
+        for attempt in 1..=(3 * MAX_ATTEMPTS) {
+            let req = f.core.sync_push_request(500, true).unwrap().unwrap();
+            assert_eq!(
+                req.ops.len(),
+                2,
+                "{error:?} #{attempt}: both ops still sent"
+            );
+            let retry_at = t0() + Duration::minutes(attempt);
+            let dead = f
+                .core
+                .sync_push_failed(&req, &error, Some(retry_at))
+                .unwrap();
+            assert!(
+                dead.is_empty(),
+                "{error:?} #{attempt} dead-lettered {dead:?}"
+            );
+            let rows = bookkeeping(&f);
+            let message = error.to_string();
+            assert!(rows.iter().all(|r| r.1 == 0 && !r.2), "{error:?}: {rows:?}");
+            assert!(rows
+                .iter()
+                .all(|r| r.3.as_deref() == Some(message.as_str())));
+            assert!(rows
+                .iter()
+                .all(|r| r.4 == Some(retry_at.timestamp_millis())));
+            // Backing off: not due until the retry time unless the backoff is ignored.
+            assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
+        }
+    }
+    let status = f.core.status().unwrap();
+    assert_eq!((status.pending_ops, status.failed_ops), (2, 0));
+    assert!(f.core.sync_dead_letters().unwrap().is_empty());
+}
+
+#[test]
+fn refused_requests_count_attempts_and_go_dead_after_the_eighth() {
+    let f = fixture();
+    f.core.capture_text("one", Surface::InApp).unwrap();
+    let refusal = SyncError::Rejected {
+        status: 400,
+        message: "bad request".into(),
+    };
+    assert!(!refusal.is_transient());
     for attempt in 1..=MAX_ATTEMPTS {
         let req = f.core.sync_push_request(500, true).unwrap().unwrap();
         let retry_at = t0() + Duration::minutes(attempt);
         let dead = f
             .core
-            .sync_push_failed(&req, "server error (503)", Some(retry_at))
+            .sync_push_failed(&req, &refusal, Some(retry_at))
             .unwrap();
         let rows = bookkeeping(&f);
         assert!(rows.iter().all(|r| r.1 == attempt));
         assert!(rows
             .iter()
-            .all(|r| r.3.as_deref() == Some("server error (503)")));
+            .all(|r| r.3.as_deref() == Some("request rejected (400): bad request")));
         if attempt < MAX_ATTEMPTS {
             assert!(dead.is_empty());
             assert!(rows.iter().all(|r| !r.2));
-            // Not due yet (the clock has not moved) unless the backoff is ignored.
             assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
         } else {
             assert_eq!(dead, vec![1, 2]);
             assert!(rows.iter().all(|r| r.2));
         }
     }
-    assert_eq!(f.core.status().unwrap().pending_ops, 0);
+    let status = f.core.status().unwrap();
+    assert_eq!((status.pending_ops, status.failed_ops), (0, 2));
     assert_eq!(f.core.sync_push_request(500, true).unwrap(), None);
 }
 
@@ -212,7 +283,11 @@ fn due_ops_are_pushed_once_the_retry_time_has_passed() {
     f.core.capture_text("one", Surface::InApp).unwrap();
     let req = request(&f);
     f.core
-        .sync_push_failed(&req, "timeout", Some(t0() + Duration::seconds(30)))
+        .sync_push_failed(
+            &req,
+            &SyncError::Timeout,
+            Some(t0() + Duration::seconds(30)),
+        )
         .unwrap();
     assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
     f.clock.advance(Duration::seconds(30));
@@ -241,4 +316,52 @@ fn a_dead_op_can_be_retried_under_a_new_op_seq_or_discarded() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].op_seq, 3);
     assert_eq!(request(&f).ops[0].op_seq, 3);
+}
+
+#[test]
+fn retry_all_requeues_every_dead_op_keeping_each_rows_order() {
+    let f = fixture();
+    let a = f.core.capture_text("a", Surface::InApp).unwrap();
+    f.core.capture_text("b", Surface::InApp).unwrap();
+    let req = request(&f);
+    let all_rejected: Vec<_> = req
+        .ops
+        .iter()
+        .map(|o| (o.op_seq, OpStatus::Rejected, Some("no")))
+        .collect();
+    f.core
+        .sync_apply_push(&req, &response(&all_rejected))
+        .unwrap();
+    // An edit made while its row's create is dead waits behind it.
+    f.core
+        .update_entry(
+            a.entry.id,
+            EntryPatch {
+                body: Some("a2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(f.core.sync_dead_letters().unwrap().len(), 4);
+    assert_eq!(f.core.status().unwrap().failed_ops, 4);
+
+    assert_eq!(f.core.sync_retry_all_dead().unwrap(), 4);
+    assert!(f.core.sync_dead_letters().unwrap().is_empty());
+    let status = f.core.status().unwrap();
+    assert_eq!((status.pending_ops, status.failed_ops), (5, 0));
+    assert!(bookkeeping(&f)
+        .iter()
+        .all(|r| r.1 == 0 && !r.2 && r.3.is_none()));
+    // Everything goes out again, under new op_seqs, each row's ops in the order written.
+    let next = request(&f);
+    assert_eq!(next.ops.len(), 5);
+    assert!(next.ops.iter().all(|o| o.op_seq > 5), "{:?}", next.ops);
+    let a_ops: Vec<_> = next
+        .ops
+        .iter()
+        .filter(|o| o.row_id == a.entry.id.to_string())
+        .map(|o| o.fields.contains_key("occurred_at"))
+        .collect();
+    assert_eq!(a_ops, [true, false], "the create before the edit");
+    assert_eq!(f.core.sync_retry_all_dead().unwrap(), 0);
 }

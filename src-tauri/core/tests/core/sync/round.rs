@@ -1,7 +1,8 @@
 use super::http::session;
-use super::stub::{reply, Stub};
+use super::stub::{dead_url, reply, Stub};
 use crate::common::{fixture, Fixture};
 use jotline_core::auth::BackendConfig;
+use jotline_core::store::outbox::MAX_ATTEMPTS;
 use jotline_core::sync::{SyncClient, SyncError};
 use jotline_core::Surface;
 use std::time::Duration;
@@ -81,7 +82,7 @@ async fn a_round_pushes_first_then_pulls_every_page() {
 }
 
 #[tokio::test]
-async fn a_failed_push_counts_an_attempt_sets_the_retry_time_and_skips_the_pull() {
+async fn a_server_error_sets_the_retry_time_without_counting_an_attempt_and_skips_the_pull() {
     let f = fixture();
     f.core.capture_text("local", Surface::InApp).unwrap();
     let stub = Stub::start(vec![reply(503, "")]);
@@ -95,8 +96,62 @@ async fn a_failed_push_counts_an_attempt_sets_the_retry_time_and_skips_the_pull(
         "{err:?}"
     );
     let retry_at = crate::common::t0().timestamp_millis() + 5_000;
-    assert_eq!(attempts(&f), vec![(1, Some(retry_at)); 2]);
+    assert_eq!(attempts(&f), vec![(0, Some(retry_at)); 2]);
     assert_eq!(stub.requests().len(), 1);
+}
+
+/// A long outage: more failed rounds than `MAX_ATTEMPTS`, through the real HTTP client
+/// (5xx, 429, and no backend at all). Nothing is dead-lettered; the ops go out once the
+/// backend is back.
+#[tokio::test]
+async fn an_outage_longer_than_max_attempts_rounds_dead_letters_nothing() {
+    let f = fixture();
+    f.core
+        .capture_text("written offline", Surface::InApp)
+        .unwrap();
+    let rounds = usize::try_from(MAX_ATTEMPTS).unwrap() + 4;
+    let failures = [
+        reply(503, ""),
+        reply(502, "<html>bad gateway</html>"),
+        reply(500, r#"{"message": "boom"}"#),
+        reply(429, r#"{"message": "slow down"}"#),
+    ];
+    let mut canned: Vec<_> = failures.iter().cycle().take(rounds).cloned().collect();
+    canned.push(reply(
+        200,
+        r#"{"version": 1, "last_op_seq": 2, "results": [
+            {"op_seq": 1, "status": "applied"}, {"op_seq": 2, "status": "applied"}]}"#,
+    ));
+    canned.push(reply(200, EMPTY_PAGE));
+    let stub = Stub::start(canned);
+    let unreachable = SyncClient::new(BackendConfig::new(dead_url(), "anon-key")).unwrap();
+    for round in 0..rounds {
+        for c in [&client(&stub), &unreachable] {
+            let err = f
+                .core
+                .sync_round(c, &session(), Duration::from_secs(5), true)
+                .await
+                .unwrap_err();
+            assert!(err.is_transient(), "round {round}: {err:?}");
+        }
+        assert!(
+            f.core.sync_dead_letters().unwrap().is_empty(),
+            "round {round}"
+        );
+        assert_eq!(f.core.status().unwrap().pending_ops, 2, "round {round}");
+    }
+    assert!(
+        attempts(&f).iter().all(|(n, _)| *n == 0),
+        "{:?}",
+        attempts(&f)
+    );
+    let report = f
+        .core
+        .sync_round(&client(&stub), &session(), Duration::from_secs(5), true)
+        .await
+        .unwrap();
+    assert_eq!(report.pushed, 2);
+    assert_eq!(f.core.status().unwrap().pending_ops, 0);
 }
 
 #[tokio::test]
