@@ -1,5 +1,6 @@
 //! The SQLite database: opening, pragmas, migrations, and one module per table.
 
+pub(crate) mod damaged_text;
 pub mod entries;
 pub mod migrations;
 pub mod outbox;

@@ -1,3 +1,4 @@
+mod damaged;
 mod entries;
 mod migrations;
 mod outbox;
