@@ -200,6 +200,13 @@ impl Core {
             let text_changed = changed.contains(&"title") || changed.contains(&"body");
             entries::update(&tx, &next, text_changed)?;
             outbox::record(&tx, "entries", &id.to_string(), Op::Upsert, &changed, now)?;
+            // Damaged text the edit left alone keeps its bytes and its flag: return what
+            // is stored now.
+            let next = if current.damaged.any() {
+                entries::get_live(&tx, id)?.ok_or(CoreError::NotFound(id))?
+            } else {
+                next
+            };
             tx.commit()?;
             next
         };
@@ -263,6 +270,7 @@ impl Core {
                     occurred_at: to_ms(item.occurred_at),
                     created_at: now,
                     updated_at: now,
+                    damaged: Default::default(),
                 };
                 entries::insert(&tx, &row)?;
                 outbox::record(

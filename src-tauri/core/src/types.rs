@@ -25,6 +25,11 @@ pub struct Entry {
     pub people: Vec<String>,
     /// Set when the entry was spoken: the memo's audio and how far its transcript is.
     pub voice: Option<VoiceMemo>,
+    /// The stored text had bytes that are not valid UTF-8: `title`/`body` show it with U+FFFD
+    /// in their place. Exports skip such an entry; editing its text repairs it.
+    /// (Absent in exports written before the field existed.)
+    #[serde(default)]
+    pub damaged: bool,
 }
 
 /// Where a capture stands: `pending` → `uploading` → `parsing` → `ready` | `error`.
@@ -337,6 +342,9 @@ pub struct ExportSummary {
     pub entries: u32,
     /// Files written, copies of voice recordings included.
     pub files: u32,
+    /// Entries left out because their stored text is damaged (not valid UTF-8); everything
+    /// else was written.
+    pub skipped_damaged: Vec<Uuid>,
 }
 
 /// Whether the capture hotkey is active; `error` says why not (e.g. taken by another program).

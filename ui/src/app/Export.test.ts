@@ -11,7 +11,7 @@ const runButton = () => $<HTMLButtonElement>('#export-run');
 describe('export', () => {
   it('prefills the default folder and exports JSON there', async () => {
     const shell = await openSettings({
-      export_journal: (a): ExportSummary => ({ dir: String(a.dir), format: 'json', entries: 42, files: 43 }),
+      export_journal: (a): ExportSummary => ({ dir: String(a.dir), format: 'json', entries: 42, files: 43, skippedDamaged: [] }),
     });
     expect(dir().value).toBe(EXPORT_FOLDER);
     expect(screen.getByLabelText('JSON — one file with everything')).toHaveProperty('checked', true);
@@ -23,7 +23,7 @@ describe('export', () => {
 
   it('exports Markdown to a typed folder, and counts one entry in the singular', async () => {
     const shell = await openSettings({
-      export_journal: (a): ExportSummary => ({ dir: String(a.dir), format: 'markdown', entries: 1, files: 1 }),
+      export_journal: (a): ExportSummary => ({ dir: String(a.dir), format: 'markdown', entries: 1, files: 1, skippedDamaged: [] }),
     });
     await fireEvent.click(screen.getByLabelText('Markdown — one file per day'));
     await fireEvent.input(dir(), { target: { value: '  /tmp/out  ' } });
@@ -72,7 +72,7 @@ describe('export', () => {
     expect(runButton().disabled).toBe(true);
     expect(runButton().textContent?.trim()).toBe('Exporting…');
     await fireEvent.click(runButton());
-    finish!({ dir: '/tmp/x', format: 'json', entries: 0, files: 1 });
+    finish!({ dir: '/tmp/x', format: 'json', entries: 0, files: 1, skippedDamaged: [] });
     await settle();
     expect(runButton().disabled).toBe(false);
     expect(shell.callsOf('export_journal')).toHaveLength(1);

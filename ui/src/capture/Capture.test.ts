@@ -8,6 +8,7 @@ const saved = (text: string) => ({
   entry: {
     id: 'e1', kind: 'note', title: null, body: text, occurredAt: '2026-11-16T09:00:00Z',
     createdAt: '2026-11-16T09:00:00Z', updatedAt: '2026-11-16T09:00:00Z', tags: [], people: [], voice: null,
+    damaged: false,
   },
 });
 

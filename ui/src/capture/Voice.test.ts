@@ -21,6 +21,7 @@ const saved = {
     id: 'e1', kind: 'note', title: null, body: '', occurredAt: '2026-11-16T09:00:00Z',
     createdAt: '2026-11-16T09:00:00Z', updatedAt: '2026-11-16T09:00:00Z', tags: [], people: [],
     voice: { captureId: 'v1', status: 'pending', error: null, retryCount: 0, durationMs: 4000, recovered: false, audioFile: '/a/v1.wav' },
+    damaged: false,
   },
 };
 

@@ -198,7 +198,7 @@ describe('api.ts welcome, start at login and export', () => {
   });
 
   it('returns the export summary and keeps the error code', async () => {
-    const summary = { dir: '/tmp/out', format: 'json', entries: 3, files: 1 };
+    const summary = { dir: '/tmp/out', format: 'json', entries: 3, files: 1, skippedDamaged: [] };
     fakeShell('main', {
       export_journal: () => summary,
       choose_export_folder: () => null,

@@ -20,7 +20,13 @@ people: Array<string>,
 /**
  * Set when the entry was spoken: the memo's audio and how far its transcript is.
  */
-voice: VoiceMemo | null, };
+voice: VoiceMemo | null, 
+/**
+ * The stored text had bytes that are not valid UTF-8: `title`/`body` show it with U+FFFD
+ * in their place. Exports skip such an entry; editing its text repairs it.
+ * (Absent in exports written before the field existed.)
+ */
+damaged: boolean, };
 
 export type TimelineCursor = { occurredAt: string, id: string, };
 
@@ -199,4 +205,9 @@ entries: number,
 /**
  * Files written, copies of voice recordings included.
  */
-files: number, };
+files: number, 
+/**
+ * Entries left out because their stored text is damaged (not valid UTF-8); everything
+ * else was written.
+ */
+skippedDamaged: Array<string>, };

@@ -49,6 +49,7 @@ const DEFAULTS: Record<string, Handler> = {
     format: a.format as ExportSummary['format'],
     entries: 0,
     files: 1,
+    skippedDamaged: [],
   }),
 };
 
@@ -86,6 +87,7 @@ export function entry(partial: Partial<Entry> & { occurredAt: string; body: stri
     tags: [],
     people: [],
     voice: null,
+    damaged: false,
     ...partial,
   };
 }

@@ -43,6 +43,7 @@ pub(crate) fn commit(
         occurred_at: now_ms,
         created_at: now_ms,
         updated_at: now_ms,
+        damaged: Default::default(),
     };
     let entry_id = row.id.to_string();
     let capture_key = capture_id.to_string();

@@ -121,6 +121,7 @@ impl Core {
             occurred_at: now,
             created_at: now,
             updated_at: now,
+            damaged: Default::default(),
         };
         let entry_id = row.id.to_string();
         let capture_key = rec.capture_id.to_string();

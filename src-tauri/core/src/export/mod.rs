@@ -19,6 +19,10 @@
 //!   marker. Every other file is left alone, including audio copies of memos deleted since
 //!   (a WAV carries no mark saying Jotline wrote it, and the folder may hold the user's own).
 //! - The export folder may not be Jotline's data folder or inside it.
+//! - **Damaged entries** (stored text that is not valid UTF-8, see `store::damaged_text`)
+//!   are left out and listed in [`ExportSummary::skipped_damaged`]; every other entry is
+//!   written. Their lossy text would look like a faithful copy, and an importer could not
+//!   tell it from the user's words.
 
 mod files;
 pub mod json;
@@ -79,7 +83,18 @@ impl Core {
         tz: &Tz,
     ) -> Result<ExportSummary, CoreError> {
         files::check_outside(dir, self.data_dir())?;
-        let entries = self.export_snapshot()?;
+        // A damaged entry's lossy text is not the user's text: writing it would pass it off
+        // as a faithful copy. It stays out, is named in the summary, and the rest is written.
+        let (damaged, entries): (Vec<Entry>, Vec<Entry>) =
+            self.export_snapshot()?.into_iter().partition(|e| e.damaged);
+        let skipped_damaged: Vec<Uuid> = damaged.iter().map(|e| e.id).collect();
+        if !skipped_damaged.is_empty() {
+            tracing::warn!(
+                count = skipped_damaged.len(),
+                ids = ?skipped_damaged,
+                "damaged entries left out of the export"
+            );
+        }
         files::create_dir(dir)?;
         let audio = files::copy_audio(dir, &entries)?;
         let written = match format {
@@ -94,6 +109,7 @@ impl Core {
             format,
             entries: count(entries.len()),
             files: count(written + audio.len()),
+            skipped_damaged,
         };
         tracing::info!(
             entries = summary.entries,

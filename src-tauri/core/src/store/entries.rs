@@ -1,5 +1,6 @@
 //! `entries` and its derived tables (`entry_tags`, `entry_people`; FTS kept by triggers).
 
+use super::damaged_text::{self, lossy_text, DamagedText};
 use super::{from_ms, to_ms};
 use crate::parse::mentions::{self, Mentions};
 use crate::types::{Entry, TimelineCursor};
@@ -29,6 +30,8 @@ pub(crate) struct EntryRow {
     pub occurred_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Text columns read lossily because their stored bytes are not valid UTF-8.
+    pub damaged: DamagedText,
 }
 
 impl EntryRow {
@@ -37,14 +40,23 @@ impl EntryRow {
         let id = Uuid::parse_str(&id).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
         })?;
+        // Lossy, so one damaged row cannot fail the timeline, search or an export.
+        let (kind, kind_damaged) = lossy_text(row, 1)?;
+        let (title, title_damaged) = lossy_text(row, 2)?;
+        let (body, body_damaged) = lossy_text(row, 3)?;
         Ok(Self {
             id,
-            kind: row.get(1)?,
-            title: row.get(2)?,
-            body: row.get(3)?,
+            kind: kind.unwrap_or_default(),
+            title,
+            body: body.unwrap_or_default(),
             occurred_at: row.get(4)?,
             created_at: row.get(5)?,
             updated_at: row.get(6)?,
+            damaged: DamagedText {
+                kind: kind_damaged,
+                title: title_damaged,
+                body: body_damaged,
+            },
         })
     }
 
@@ -66,6 +78,7 @@ impl EntryRow {
             tags,
             people,
             voice: None,
+            damaged: self.damaged.any(),
         }
     }
 }
@@ -122,8 +135,11 @@ pub(crate) fn get_live(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<E
 /// Writes every content column of `e` (the caller decides what changed).
 pub(crate) fn update(conn: &Connection, e: &EntryRow, text_changed: bool) -> rusqlite::Result<()> {
     let id = e.id.to_string();
+    let keep = keep_stored(conn, e)?;
     conn.prepare_cached(
-        "UPDATE entries SET kind = ?2, title = ?3, body = ?4, occurred_at = ?5, updated_at = ?6
+        "UPDATE entries SET kind = CASE WHEN ?7 THEN kind ELSE ?2 END,
+             title = CASE WHEN ?8 THEN title ELSE ?3 END,
+             body = CASE WHEN ?9 THEN body ELSE ?4 END, occurred_at = ?5, updated_at = ?6
          WHERE id = ?1 AND deleted_at IS NULL",
     )?
     .execute(params![
@@ -132,12 +148,20 @@ pub(crate) fn update(conn: &Connection, e: &EntryRow, text_changed: bool) -> rus
         e.title,
         e.body,
         e.occurred_at,
-        e.updated_at
+        e.updated_at,
+        keep.kind,
+        keep.title,
+        keep.body
     ])?;
     if text_changed {
         write_mentions(conn, &id, &e.mentions())?;
     }
     Ok(())
+}
+
+/// Damaged columns of `e` that still hold only their lossy copy keep their stored bytes.
+fn keep_stored(conn: &Connection, e: &EntryRow) -> rusqlite::Result<damaged_text::KeepStored> {
+    damaged_text::keep_stored(conn, e.id, e.damaged, &e.kind, e.title.as_deref(), &e.body)
 }
 
 /// Marks an entry deleted (kept as a tombstone for sync); returns false if it was not live.
@@ -254,8 +278,11 @@ pub(crate) fn insert_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Res
 pub(crate) fn write_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Result<()> {
     let r = &e.row;
     let id = r.id.to_string();
+    let keep = keep_stored(conn, r)?;
     conn.prepare_cached(
-        "UPDATE entries SET kind = ?2, title = ?3, body = ?4, occurred_at = ?5, created_at = ?6,
+        "UPDATE entries SET kind = CASE WHEN ?10 THEN kind ELSE ?2 END,
+             title = CASE WHEN ?11 THEN title ELSE ?3 END,
+             body = CASE WHEN ?12 THEN body ELSE ?4 END, occurred_at = ?5, created_at = ?6,
              updated_at = ?7, deleted_at = ?8, server_version = ?9
          WHERE id = ?1",
     )?
@@ -268,7 +295,10 @@ pub(crate) fn write_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Resu
         r.created_at,
         r.updated_at,
         e.deleted_at,
-        e.server_version
+        e.server_version,
+        keep.kind,
+        keep.title,
+        keep.body
     ])?;
     if e.deleted_at.is_none() {
         write_mentions(conn, &id, &r.mentions())

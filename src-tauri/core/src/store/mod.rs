@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub(crate) mod checkpointer;
+pub(crate) mod damaged_text;
 pub mod entries;
 pub(crate) mod integrity;
 pub mod migrations;

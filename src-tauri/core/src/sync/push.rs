@@ -3,9 +3,10 @@
 use super::error::SyncError;
 use super::protocol::{OpKind, OpStatus, PushOp, PushRequest, PushResponse};
 use super::rows::{self, LOCAL_CAPTURES};
+use crate::store::entries::{self, SyncedEntry};
 use crate::store::outbox::{self, Op, OutboxOp};
-use crate::store::{entries, pending_captures, sync_meta};
-use rusqlite::Connection;
+use crate::store::{pending_captures, sync_meta};
+use rusqlite::{Connection, Error};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -62,10 +63,26 @@ fn push_op(conn: &Connection, q: &OutboxOp) -> rusqlite::Result<Result<PushOp, S
         return Ok(Err(format!("table {} is not synced", q.table_name)));
     };
     let current = match q.table_name.as_str() {
-        "entries" => entries::get_for_sync(conn, &q.row_id)?.map(|e| rows::entry_fields(&e)),
-        LOCAL_CAPTURES => {
-            pending_captures::get_for_sync(conn, &q.row_id)?.map(|c| rows::capture_fields(&c))
+        "entries" => {
+            let entry = entries::get_for_sync(conn, &q.row_id)?;
+            if let Some(refused) = entry.as_ref().and_then(|e| damaged_fields_sent(e, q)) {
+                return Ok(Err(refused));
+            }
+            entry.map(|e| rows::entry_fields(&e))
         }
+        LOCAL_CAPTURES => match pending_captures::get_for_sync(conn, &q.row_id) {
+            Ok(capture) => capture.map(|c| rows::capture_fields(&c)),
+            // One unreadable row (e.g. text that is not valid UTF-8) must not stop the push
+            // of all the others: its op goes to the dead letters with the reason.
+            Err(
+                e @ (Error::Utf8Error(..)
+                | Error::FromSqlConversionFailure(..)
+                | Error::InvalidColumnType(..)),
+            ) => {
+                return Ok(Err(format!("the stored capture cannot be read: {e}")));
+            }
+            Err(e) => return Err(e),
+        },
         _ => None,
     };
     let Some(current) = current else {
@@ -102,6 +119,30 @@ fn push_op(conn: &Connection, q: &OutboxOp) -> rusqlite::Result<Result<PushOp, S
         op,
         fields,
     }))
+}
+
+/// Why an upsert that would send damaged text (not valid UTF-8 locally) is refused.
+/// Its lossy copy would overwrite the good text on the server and on every other device,
+/// so the op is dead-lettered (visible in the sync panel) and the rest of the outbox goes
+/// on. Once the user has edited the text, "Retry" sends the repaired value.
+fn damaged_fields_sent(e: &SyncedEntry, q: &OutboxOp) -> Option<String> {
+    if q.op != Op::Upsert {
+        return None;
+    }
+    let sent: Vec<&str> = e
+        .row
+        .damaged
+        .columns()
+        .into_iter()
+        .filter(|c| q.changed_fields.iter().any(|f| f == c))
+        .collect();
+    (!sent.is_empty()).then(|| {
+        format!(
+            "the entry's stored {} is damaged (not valid UTF-8); edit the entry to repair it, \
+             then retry",
+            sent.join(" and ")
+        )
+    })
 }
 
 /// Applied/duplicate → removed; rejected → dead with the reason; unmentioned → kept.

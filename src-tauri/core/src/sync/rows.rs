@@ -187,6 +187,7 @@ impl<'a> RemoteRow<'a> {
                     updated_at: self
                         .time("updated_at")?
                         .ok_or_else(|| self.err("updated_at", "is missing"))?,
+                    damaged: Default::default(),
                 },
                 deleted_at: None,
                 server_version: None,

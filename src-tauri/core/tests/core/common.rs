@@ -38,6 +38,31 @@ impl Fixture {
         self.db().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
+    /// Stores `bytes` as the TEXT of `column` of entry `id`, bypassing the core: how a
+    /// damaged file or a careless tool leaves text that is not valid UTF-8 (SQLite's
+    /// integrity check still passes).
+    pub fn write_raw_text(&self, id: uuid::Uuid, column: &str, bytes: &[u8]) {
+        let n = self
+            .db()
+            .execute(
+                &format!("UPDATE entries SET {column} = CAST(?1 AS TEXT) WHERE id = ?2"),
+                rusqlite::params![bytes, id.to_string()],
+            )
+            .unwrap();
+        assert_eq!(n, 1, "no entry {id}");
+    }
+
+    /// The stored bytes of `column` of entry `id`.
+    pub fn raw_text(&self, id: uuid::Uuid, column: &str) -> Vec<u8> {
+        self.db()
+            .query_row(
+                &format!("SELECT CAST({column} AS BLOB) FROM entries WHERE id = ?1"),
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
     pub fn reopen(&self) -> Core {
         Core::open(CoreConfig {
             data_dir: self.dir.path().join("data"),

@@ -40,9 +40,13 @@ fn export_types_cross_to_the_ui_in_camel_case() {
         format: ExportFormat::Markdown,
         entries: 3,
         files: 4,
+        skipped_damaged: vec![uuid::Uuid::nil()],
     };
     assert_eq!(
         serde_json::to_value(&summary).unwrap(),
-        serde_json::json!({"dir": "/home/me/Jotline export", "format": "markdown", "entries": 3, "files": 4})
+        serde_json::json!({
+            "dir": "/home/me/Jotline export", "format": "markdown", "entries": 3, "files": 4,
+            "skippedDamaged": ["00000000-0000-0000-0000-000000000000"]
+        })
     );
 }

@@ -1,6 +1,7 @@
 //! Whole-journal export (`src/export/`): a journal with the awkward cases, and what the
 //! tests compare against: the journal as the core itself returns it.
 
+mod damaged;
 mod folder;
 mod format;
 mod json;

@@ -1,3 +1,4 @@
+mod damaged;
 mod entries;
 mod journal_file;
 mod migrations;

@@ -1,4 +1,5 @@
 mod backoff;
+mod damaged;
 mod engine;
 pub mod http;
 mod protocol;
