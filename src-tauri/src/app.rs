@@ -106,7 +106,29 @@ fn setup(
     if command == CliCommand::OpenCapture {
         windows::show_capture(&handle);
     }
+    if let Some(core) = journal_core(&handle) {
+        check_integrity_in_background(core);
+    }
     Ok(())
+}
+
+fn journal_core(handle: &AppHandle) -> Option<Core> {
+    handle.state::<AppState>().core().ok().cloned()
+}
+
+/// The full integrity check, once the windows are up: opening only ran the quick check,
+/// which misses damaged indexes. What it finds reaches the status bar as a status change.
+fn check_integrity_in_background(core: Core) {
+    let spawned = std::thread::Builder::new()
+        .name("jotline-integrity".into())
+        .spawn(move || match core.check_integrity() {
+            Ok(problems) if problems.is_empty() => tracing::info!("journal integrity check ok"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "journal integrity check could not run"),
+        });
+    if let Err(err) = spawned {
+        tracing::warn!(%err, "no journal integrity check");
+    }
 }
 
 /// Starts listening for global hotkeys: the voice hotkey records, any other registered one

@@ -25,6 +25,10 @@ pub enum CliCommand {
         format: ExportFormat,
         dir: PathBuf,
     },
+    /// Copy the whole journal database into the new file `file`.
+    Backup {
+        file: PathBuf,
+    },
     Version,
     Help,
 }
@@ -37,6 +41,8 @@ Usage:
   jotline export [--format json|md] DIR
                             write the whole journal to DIR: one JSON file, or
                             Markdown files (one per day); JSON when no format is given
+  jotline backup FILE       copy the whole journal into the new file FILE (also while
+                            Jotline runs); recordings stay in the audio folder
   jotline --minimized       start in the tray without showing the journal
   jotline --version         print the version
 ";
@@ -53,6 +59,12 @@ where
         Some("--version" | "-V") => Ok(CliCommand::Version),
         Some("--minimized") if args.len() == 1 => Ok(CliCommand::OpenMinimized),
         Some("export") => parse_export(&args[1..]),
+        Some("backup") => match &args[1..] {
+            [file] if !file.starts_with('-') => Ok(CliCommand::Backup {
+                file: PathBuf::from(file),
+            }),
+            _ => Err(format!("backup takes the name of a new file\n\n{USAGE}")),
+        },
         Some("--help" | "-h" | "help") => Ok(CliCommand::Help),
         Some("capture") => {
             let rest = &args[1..];
@@ -119,6 +131,18 @@ mod tests {
     fn version_and_help_flags() {
         assert_eq!(parse(["--version"]), Ok(CliCommand::Version));
         assert_eq!(parse(["-h"]), Ok(CliCommand::Help));
+    }
+
+    #[test]
+    fn backup_takes_one_new_file() {
+        assert_eq!(
+            parse(["backup", "journal.db"]),
+            Ok(CliCommand::Backup {
+                file: PathBuf::from("journal.db")
+            })
+        );
+        assert!(parse(["backup"]).is_err());
+        assert!(parse(["backup", "a.db", "b.db"]).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod app;
 pub mod autostart;
+pub mod backup_cli;
 pub mod cli;
 pub mod commands;
 pub mod connectivity;

@@ -2,7 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use jotline_shell::cli::{self, CliCommand};
-use jotline_shell::{data_dir, export_cli, logging};
+use jotline_shell::{backup_cli, data_dir, export_cli, logging};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -25,6 +25,10 @@ fn main() -> ExitCode {
         CliCommand::Export { format, dir } => {
             let _ = logging::init(None);
             export_cli::run(format, &dir)
+        }
+        CliCommand::Backup { file } => {
+            let _ = logging::init(None);
+            backup_cli::run(&file)
         }
         command => {
             // The app itself also logs to files; without them it still runs.

@@ -9,6 +9,7 @@ mod draft_recovery;
 mod first_run;
 mod hotkey_conflict;
 mod hotkey_setting;
+mod journal_file;
 mod startup_errors;
 mod sync_flow;
 mod voice_flow;

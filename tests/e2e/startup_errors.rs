@@ -72,3 +72,24 @@ async fn database_locked_by_another_program_is_explained() -> anyhow::Result<()>
     assert_eq!(tables, 1, "the other program's database was changed");
     Ok(())
 }
+
+/// An empty `jotline.db` (a failed copy, a full disk) is damage, not a new journal.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_database_file_is_refused_as_damaged() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let db = data.path().join("jotline.db");
+    std::fs::write(&db, b"")?;
+    let artifacts = app::artifacts_dir();
+    let session =
+        AppSession::launch(&app::binary(), data.path(), &artifacts.join("empty-db.log")).await?;
+    session.switch_to_main().await?;
+    let message = session
+        .wait_for("[data-testid=startup-error]")
+        .await?
+        .text()
+        .await?;
+    assert!(message.contains("empty"), "error screen: {message}");
+    session.close().await?;
+    assert_eq!(std::fs::metadata(&db)?.len(), 0, "the file was altered");
+    Ok(())
+}

@@ -41,6 +41,8 @@ struct Inner {
     conn: Mutex<Connection>,
     /// Tells the checkpoint thread that a write was committed.
     wrote: std::sync::mpsc::Sender<()>,
+    /// What the full integrity check found wrong, once it ran (`journal_health`).
+    damage: Mutex<Option<String>>,
     data_dir: PathBuf,
     db_path: PathBuf,
     clock: Arc<dyn Clock>,
@@ -68,6 +70,7 @@ impl Core {
             inner: Arc::new(Inner {
                 conn: Mutex::new(conn),
                 wrote,
+                damage: Mutex::new(None),
                 data_dir: config.data_dir,
                 db_path,
                 clock: config.clock,
@@ -298,7 +301,28 @@ impl Core {
             pending_ops: outbox::pending_count(&conn)?,
             failed_ops: outbox::dead_count(&conn)?,
             sync: SyncState::LocalOnly,
+            journal_damage: self.journal_damage(),
         })
+    }
+
+    pub(crate) fn journal_damage(&self) -> Option<String> {
+        self.inner
+            .damage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Records what the integrity check found and tells the windows.
+    pub(crate) fn set_journal_damage(&self, damage: Option<String>) {
+        *self.inner.damage.lock().unwrap_or_else(|e| e.into_inner()) = damage;
+        match self.status() {
+            Ok(status) => self
+                .inner
+                .events
+                .publish(CoreEvent::StatusChanged { status }),
+            Err(e) => tracing::warn!(error = %e, "status after the integrity check"),
+        }
     }
 
     fn draft_path(&self) -> PathBuf {

@@ -28,7 +28,22 @@ impl Core {
                 problems = problems.join("; "),
                 "journal integrity check failed"
             );
+            self.set_journal_damage(Some(damage_message(self, &problems)));
         }
         Ok(problems)
     }
+}
+
+/// The sentence for the status bar: what is wrong, that nothing was changed, what to do.
+fn damage_message(core: &Core, problems: &[String]) -> String {
+    format!(
+        "The journal file {} is damaged ({}). Your entries are still shown, but some may be \
+         missing from search or lists. Make a backup now (jotline backup FILE) and keep the \
+         file; Jotline changed nothing.",
+        core.database_path().display(),
+        problems
+            .first()
+            .map(String::as_str)
+            .unwrap_or("integrity check failed")
+    )
 }

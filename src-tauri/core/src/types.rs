@@ -192,6 +192,11 @@ pub struct AppStatus {
     #[ts(type = "number")]
     pub failed_ops: u64,
     pub sync: SyncState,
+    /// Set once the full integrity check after start-up found damage in the journal file:
+    /// what to tell the user. Absent while the check has not run or found nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub journal_damage: Option<String>,
 }
 
 impl AppStatus {

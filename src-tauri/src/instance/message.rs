@@ -32,14 +32,17 @@ pub enum Reply {
 
 impl Request {
     /// The request for a command a running app can take; `None` for the ones that never
-    /// start the app (export, version, help).
+    /// start the app (export, backup, version, help).
     pub fn from_command(command: &CliCommand) -> Option<Request> {
         match command {
             CliCommand::Open => Some(Request::Open),
             CliCommand::OpenMinimized => Some(Request::OpenMinimized),
             CliCommand::OpenCapture => Some(Request::OpenCapture),
             CliCommand::CaptureText(text) => Some(Request::CaptureText { text: text.clone() }),
-            CliCommand::Export { .. } | CliCommand::Version | CliCommand::Help => None,
+            CliCommand::Export { .. }
+            | CliCommand::Backup { .. }
+            | CliCommand::Version
+            | CliCommand::Help => None,
         }
     }
 }

@@ -213,6 +213,21 @@ describe('status bar', () => {
   });
 });
 
+describe('journal damage', () => {
+  it('shows what the integrity check found once the status reports it', async () => {
+    const shell = await openApp();
+    expect(screen.queryByTestId('journal-damage')).toBeNull();
+    const damage = 'The journal file /j/jotline.db is damaged (row 3 missing from index entries_timeline).';
+    await shell.emit('status-changed', {
+      type: 'statusChanged',
+      status: { entryCount: 3, pendingOps: 0, failedOps: 0, sync: { state: 'localOnly' }, journalDamage: damage },
+    });
+    await settle();
+    expect(screen.getByTestId('journal-damage').textContent).toBe(damage);
+    expect(screen.getByTestId('journal-damage').getAttribute('role')).toBe('alert');
+  });
+});
+
 describe('settings', () => {
   it('saves the hotkey and shows why registration failed', async () => {
     const shell = await openApp({

@@ -53,7 +53,12 @@ pendingOps: number,
  * Dead-lettered ops: refused, not on the server, waiting for the user to retry or
  * discard them. While any exist nothing may say "synced".
  */
-failedOps: number, sync: SyncState, };
+failedOps: number, sync: SyncState, 
+/**
+ * Set once the full integrity check after start-up found damage in the journal file:
+ * what to tell the user. Absent while the check has not run or found nothing.
+ */
+journalDamage?: string, };
 
 export type Settings = { 
 /**

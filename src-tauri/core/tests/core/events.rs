@@ -20,6 +20,7 @@ fn capture_publishes_entries_then_status() {
         second,
         CoreEvent::StatusChanged {
             status: AppStatus {
+                journal_damage: None,
                 entry_count: 1,
                 pending_ops: 2,
                 failed_ops: 0,

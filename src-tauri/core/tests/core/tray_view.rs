@@ -2,6 +2,7 @@ use jotline_core::{tray_view, AppStatus, SyncState, TrayAction, TrayIconKind};
 
 fn status(pending: u64) -> AppStatus {
     AppStatus {
+        journal_damage: None,
         entry_count: 12,
         pending_ops: pending,
         failed_ops: 0,
@@ -101,6 +102,7 @@ mod synced_states {
 
     fn active(phase: SyncPhase, pending: u64, last: Option<DateTime<Utc>>) -> AppStatus {
         AppStatus {
+            journal_damage: None,
             entry_count: 12,
             pending_ops: pending,
             failed_ops: 0,
@@ -204,6 +206,7 @@ mod synced_states {
         );
         let paused = view(&with_failed(
             AppStatus {
+                journal_damage: None,
                 entry_count: 1,
                 pending_ops: 0,
                 failed_ops: 0,
@@ -257,6 +260,7 @@ mod synced_states {
     #[test]
     fn signed_out_by_the_user_or_an_expired_session() {
         let v = view(&AppStatus {
+            journal_damage: None,
             entry_count: 1,
             pending_ops: 0,
             failed_ops: 0,
@@ -297,6 +301,7 @@ mod synced_states {
         assert_eq!(item(&v, TrayAction::ResumeSync), None);
 
         let v = view(&AppStatus {
+            journal_damage: None,
             entry_count: 1,
             pending_ops: 3,
             failed_ops: 0,

@@ -124,6 +124,7 @@ fn the_full_check_finds_index_damage_the_open_check_misses() {
     let core = open(dir.path()).unwrap();
     core.capture_text("a #tagged note", Surface::InApp).unwrap();
     assert_eq!(core.check_integrity().unwrap(), Vec::<String>::new());
+    assert_eq!(core.status().unwrap().journal_damage, None);
     let db = core.database_path().to_path_buf();
     drop(core);
 
@@ -143,6 +144,13 @@ fn the_full_check_finds_index_damage_the_open_check_misses() {
         problems.iter().any(|p| p.contains("entry_tags_by_tag")),
         "{problems:?}"
     );
+    let damage = core
+        .status()
+        .unwrap()
+        .journal_damage
+        .expect("reported in the status");
+    assert!(damage.contains("damaged"), "{damage}");
+    assert!(damage.contains(&db.display().to_string()), "{damage}");
 }
 
 #[test]
