@@ -1,7 +1,7 @@
 //! The global capture hotkey: validation, registration, and what to tell the user when
 //! another program already holds it (or the desktop has no global shortcuts, e.g. Wayland).
 
-use crate::key_grab::KeyGrabber;
+use crate::key_grab::{GrabError, KeyGrabber};
 use global_hotkey::hotkey::HotKey as Shortcut;
 use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus, Settings};
 use std::str::FromStr;
@@ -44,7 +44,7 @@ pub fn register_all<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> Hotk
         Ok(()) => tracing::info!(hotkey = settings.voice_hotkey, "voice hotkey registered"),
         Err(err) => tracing::warn!(
             hotkey = settings.voice_hotkey,
-            err,
+            %err,
             "voice hotkey unavailable"
         ),
     }
@@ -71,17 +71,17 @@ fn register_capture(grabber: &KeyGrabber, hotkey: &str) -> HotkeyStatus {
     }
 }
 
-fn register(grabber: &KeyGrabber, hotkey: &str) -> Result<(), String> {
-    let shortcut = Shortcut::from_str(hotkey.trim()).map_err(|err| err.to_string())?;
-    grabber.register(&shortcut).map_err(|err| err.to_string())
+fn register(grabber: &KeyGrabber, hotkey: &str) -> Result<(), GrabError> {
+    let shortcut =
+        Shortcut::from_str(hotkey.trim()).map_err(|err| GrabError::Unsupported(err.to_string()))?;
+    grabber.register(&shortcut)
 }
 
 /// What the settings view says when registration fails.
-fn registration_error(hotkey: &str, cause: &str) -> String {
-    if cause.contains("already registered") {
-        format!("Another program is already using {hotkey}.")
-    } else {
-        format!("The desktop refused {hotkey} ({cause}).")
+fn registration_error(hotkey: &str, cause: &GrabError) -> String {
+    match cause {
+        GrabError::Taken => format!("Another program is already using {hotkey}."),
+        other => format!("The desktop refused {hotkey} ({other})."),
     }
 }
 
@@ -108,13 +108,16 @@ mod tests {
 
     #[test]
     fn a_taken_hotkey_is_explained_without_internals() {
-        let message = registration_error(
-            "Ctrl+Shift+Space",
-            "HotKey already registered: HotKey { mods: Modifiers(CONTROL | SHIFT) }",
-        );
+        let message = registration_error("Ctrl+Shift+Space", &GrabError::Taken);
         assert_eq!(
             message,
             "Another program is already using Ctrl+Shift+Space."
+        );
+        let refused =
+            registration_error("Ctrl+Shift+Space", &GrabError::Server("BadAccess".into()));
+        assert_eq!(
+            refused,
+            "The desktop refused Ctrl+Shift+Space (the X server: BadAccess)."
         );
     }
 

@@ -1,5 +1,5 @@
 //! Values that cross the boundary to the UI. Their TypeScript twins in
-//! `ui/src/lib/bindings/` are generated from these (ts-rs) and checked by a test.
+//! `ui/src/lib/bindings.ts` are generated from these (ts-rs) by `tests/bindings.rs`, which fails when it is out of date.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
