@@ -1,5 +1,6 @@
 //! Values that cross the boundary to the UI. Their TypeScript twins in
-//! `ui/src/lib/bindings.ts` are generated from these (ts-rs) by `tests/bindings.rs`, which fails when it is out of date.
+//! `ui/src/lib/bindings.ts` are generated from these (ts-rs) by `tests/bindings.rs`, which
+//! fails when the file is out of date.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -372,7 +373,6 @@ pub enum ErrorCode {
     DatabaseLocked,
     DatabaseCorrupt,
     DatabaseTooNew,
-    HotkeyUnavailable,
     Storage,
     /// Wrong email or password (or an expired session).
     InvalidCredentials,

@@ -38,7 +38,6 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'database_locked',
   'database_corrupt',
   'database_too_new',
-  'hotkey_unavailable',
   'storage',
   'invalid_credentials',
   'network',

@@ -105,7 +105,7 @@ welcomeDone: boolean, };
 
 export type HotkeyStatus = { hotkey: string, registered: boolean, error: string | null, };
 
-export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "hotkey_unavailable" | "storage" | "invalid_credentials" | "network" | "backend" | "keyring" | "pending_changes_of_other_user" | "audio_device" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "empty_capture" | "too_large" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "invalid_credentials" | "network" | "backend" | "keyring" | "pending_changes_of_other_user" | "audio_device" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
