@@ -2,18 +2,11 @@
 //! is one (it waits for that app's answer and reports it), directly when there is none. Text
 //! that was not saved is never lost: the command exits non-zero and prints it.
 
+use crate::startup_errors::launch_with_startup_error;
 use jotline_tests::{app, driver::AppSession, journal_db};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// `jotline ARGS` on the journal in `data_dir` (spelled as given), with what it printed.
-fn jotline(data_dir: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> anyhow::Result<Output> {
-    Ok(Command::new(app::binary())
-        .args(args)
-        .env("JOTLINE_DATA_DIR", data_dir)
-        .output()?)
-}
 
 async fn running_app(data: &Path, log: &str) -> anyhow::Result<AppSession> {
     let session = AppSession::launch(&app::binary(), data, &app::artifacts_dir().join(log)).await?;
@@ -28,7 +21,7 @@ async fn cli_capture_reaches_the_running_instance() -> anyhow::Result<()> {
     let session = running_app(data.path(), "cli-running.log").await?;
 
     let text = "From the terminal: renew passport #admin";
-    let output = jotline(data.path(), &["capture", text])?;
+    let output = app::cli(data.path(), &["capture", text])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -55,7 +48,7 @@ async fn a_capture_the_running_app_refuses_exits_non_zero_and_keeps_the_text() -
     let args: Vec<&str> = std::iter::once("capture")
         .chain(std::iter::repeat_n(chunk.as_str(), 12))
         .collect();
-    let output = jotline(data.path(), &args)?;
+    let output = app::cli(data.path(), &args)?;
     let (stdout, stderr) = (
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
@@ -77,10 +70,10 @@ async fn a_capture_for_a_journal_that_could_not_open_is_refused_with_the_reason(
     let data = tempfile::tempdir()?;
     let garbage = b"not a journal at all".repeat(300);
     std::fs::write(data.path().join("jotline.db"), &garbage)?;
-    let session = running_app_with_startup_error(data.path()).await?;
+    let (session, _) = launch_with_startup_error(data.path(), "cli-broken-journal.log").await?;
 
     let text = "must not vanish";
-    let output = jotline(data.path(), &["capture", text])?;
+    let output = app::cli(data.path(), &["capture", text])?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(stderr.contains("damaged"), "stderr: {stderr}");
@@ -88,14 +81,6 @@ async fn a_capture_for_a_journal_that_could_not_open_is_refused_with_the_reason(
     session.close().await?;
     assert_eq!(std::fs::read(data.path().join("jotline.db"))?, garbage);
     Ok(())
-}
-
-async fn running_app_with_startup_error(data: &Path) -> anyhow::Result<AppSession> {
-    let log = app::artifacts_dir().join("cli-broken-journal.log");
-    let session = AppSession::launch(&app::binary(), data, &log).await?;
-    session.switch_to_main().await?;
-    session.wait_for("[data-testid=startup-error]").await?;
-    Ok(session)
 }
 
 /// A trailing slash, a symlink, a session without D-Bus: the same journal, so a launch hands
@@ -136,7 +121,7 @@ async fn every_spelling_of_the_journal_meets_the_running_app() -> anyhow::Result
     }
 
     let text = "through the symlink";
-    let output = jotline(&link, &["capture", text])?;
+    let output = app::cli(&link, &["capture", text])?;
     assert!(output.status.success(), "{output:?}");
     session.wait_for_timeline_text(text).await?;
     session.close().await
@@ -146,7 +131,7 @@ async fn every_spelling_of_the_journal_meets_the_running_app() -> anyhow::Result
 fn cli_capture_without_a_running_instance_saves_and_exits() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let text = "Nobody is running: save me anyway";
-    let output = jotline(data.path(), &["capture", text])?;
+    let output = app::cli(data.path(), &["capture", text])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
     assert!(stdout.contains("Saved to the journal"), "stdout: {stdout}");
@@ -155,7 +140,7 @@ fn cli_capture_without_a_running_instance_saves_and_exits() -> anyhow::Result<()
         vec![text.to_string()]
     );
 
-    let empty = jotline(data.path(), &["capture", "   "])?;
+    let empty = app::cli(data.path(), &["capture", "   "])?;
     assert_eq!(empty.status.code(), Some(1), "{empty:?}");
     assert_eq!(journal_db::entry_bodies(data.path())?.len(), 1);
     Ok(())

@@ -5,7 +5,6 @@
 use jotline_tests::{app, driver::AppSession};
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Live entries in `db` opened alone: a copy in an empty folder, without its log.
@@ -23,13 +22,6 @@ fn entries_in_file_alone(db: &Path) -> anyhow::Result<i64> {
         .unwrap_or(0))
 }
 
-fn jotline(data: &Path, args: &[&str]) -> anyhow::Result<std::process::Output> {
-    Ok(Command::new(app::binary())
-        .args(args)
-        .env("JOTLINE_DATA_DIR", data)
-        .output()?)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn captures_reach_the_database_file_and_a_backup_holds_them() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
@@ -39,7 +31,7 @@ async fn captures_reach_the_database_file_and_a_backup_holds_them() -> anyhow::R
     session.wait_for("[data-testid=status-bar]").await?;
 
     for n in 1..=3 {
-        let output = jotline(data.path(), &["capture", &format!("kept on disk {n}")])?;
+        let output = app::cli(data.path(), &["capture", &format!("kept on disk {n}")])?;
         assert!(output.status.success(), "{output:?}");
     }
     let db = data.path().join("jotline.db");
@@ -55,7 +47,7 @@ async fn captures_reach_the_database_file_and_a_backup_holds_them() -> anyhow::R
 
     let backup = data.path().join("backup").join("journal.db");
     std::fs::create_dir(backup.parent().unwrap())?;
-    let output = jotline(data.path(), &["backup", backup.to_str().unwrap()])?;
+    let output = app::cli(data.path(), &["backup", backup.to_str().unwrap()])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
     assert!(stdout.contains("3 entries"), "stdout: {stdout}");
@@ -66,7 +58,7 @@ async fn captures_reach_the_database_file_and_a_backup_holds_them() -> anyhow::R
 #[tokio::test(flavor = "multi_thread")]
 async fn damage_only_the_full_check_finds_is_shown_after_start() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    let saved = jotline(data.path(), &["capture", "a #tagged note"])?;
+    let saved = app::cli(data.path(), &["capture", "a #tagged note"])?;
     assert!(saved.status.success(), "{saved:?}");
     // The tag index now claims another column order than the rows it holds: the quick check
     // at open passes, the full check does not.

@@ -2,6 +2,24 @@
 //! is left exactly as it was (never silently recreated).
 
 use jotline_tests::{app, driver::AppSession};
+use std::path::Path;
+
+/// The app started on the journal in `data` (logging to `log` in the artifacts), and the
+/// start-up error its journal window shows.
+pub async fn launch_with_startup_error(
+    data: &Path,
+    log: &str,
+) -> anyhow::Result<(AppSession, String)> {
+    let log = app::artifacts_dir().join(log);
+    let session = AppSession::launch(&app::binary(), data, &log).await?;
+    session.switch_to_main().await?;
+    let message = session
+        .wait_for("[data-testid=startup-error]")
+        .await?
+        .text()
+        .await?;
+    Ok((session, message))
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn corrupt_database_shows_an_error_naming_the_file() -> anyhow::Result<()> {
@@ -9,22 +27,13 @@ async fn corrupt_database_shows_an_error_naming_the_file() -> anyhow::Result<()>
     let db = data.path().join("jotline.db");
     let garbage = b"this is not a sqlite database, and must survive untouched".repeat(100);
     std::fs::write(&db, &garbage)?;
-    let artifacts = app::artifacts_dir();
-    let session =
-        AppSession::launch(&app::binary(), data.path(), &artifacts.join("corrupt.log")).await?;
-
-    session.switch_to_main().await?;
-    let message = session
-        .wait_for("[data-testid=startup-error]")
-        .await?
-        .text()
-        .await?;
+    let (session, message) = launch_with_startup_error(data.path(), "corrupt.log").await?;
     assert!(
         message.contains(&db.display().to_string()),
         "error screen: {message}"
     );
     session
-        .screenshot(artifacts.join("startup-error.png"))
+        .screenshot(app::artifacts_dir().join("startup-error.png"))
         .await?;
     session.close().await?;
 
@@ -44,15 +53,7 @@ async fn database_locked_by_another_program_is_explained() -> anyhow::Result<()>
     let holder = rusqlite::Connection::open(&db)?;
     holder.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE other(x); BEGIN EXCLUSIVE;")?;
 
-    let artifacts = app::artifacts_dir();
-    let session =
-        AppSession::launch(&app::binary(), data.path(), &artifacts.join("locked.log")).await?;
-    session.switch_to_main().await?;
-    let message = session
-        .wait_for("[data-testid=startup-error]")
-        .await?
-        .text()
-        .await?;
+    let (session, message) = launch_with_startup_error(data.path(), "locked.log").await?;
     assert!(
         message.contains(&db.display().to_string()),
         "error screen: {message}"
@@ -79,15 +80,7 @@ async fn an_empty_database_file_is_refused_as_damaged() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let db = data.path().join("jotline.db");
     std::fs::write(&db, b"")?;
-    let artifacts = app::artifacts_dir();
-    let session =
-        AppSession::launch(&app::binary(), data.path(), &artifacts.join("empty-db.log")).await?;
-    session.switch_to_main().await?;
-    let message = session
-        .wait_for("[data-testid=startup-error]")
-        .await?
-        .text()
-        .await?;
+    let (session, message) = launch_with_startup_error(data.path(), "empty-db.log").await?;
     assert!(message.contains("empty"), "error screen: {message}");
     session.close().await?;
     assert_eq!(std::fs::metadata(&db)?.len(), 0, "the file was altered");

@@ -24,3 +24,15 @@ pub fn artifacts_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create e2e artifacts dir");
     dir
 }
+
+/// Runs `jotline ARGS` on the journal in `data_dir` (spelled as given) to completion, with
+/// what it printed.
+pub fn cli(
+    data_dir: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+) -> std::io::Result<std::process::Output> {
+    std::process::Command::new(binary())
+        .args(args)
+        .env("JOTLINE_DATA_DIR", data_dir)
+        .output()
+}

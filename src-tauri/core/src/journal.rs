@@ -126,12 +126,17 @@ impl Core {
     pub(crate) fn entries_changed(&self, ids: Vec<Uuid>) {
         self.note_write();
         self.inner.events.publish(CoreEvent::EntriesChanged { ids });
+        self.publish_status();
+    }
+
+    /// Publishes `StatusChanged` with the current status.
+    fn publish_status(&self) {
         match self.status() {
             Ok(status) => self
                 .inner
                 .events
                 .publish(CoreEvent::StatusChanged { status }),
-            Err(e) => tracing::warn!(error = %e, "status after write"),
+            Err(e) => tracing::warn!(error = %e, "status not published"),
         }
     }
 
@@ -316,13 +321,7 @@ impl Core {
     /// Records what the integrity check found and tells the windows.
     pub(crate) fn set_journal_damage(&self, damage: Option<String>) {
         *self.inner.damage.lock().unwrap_or_else(|e| e.into_inner()) = damage;
-        match self.status() {
-            Ok(status) => self
-                .inner
-                .events
-                .publish(CoreEvent::StatusChanged { status }),
-            Err(e) => tracing::warn!(error = %e, "status after the integrity check"),
-        }
+        self.publish_status();
     }
 
     fn draft_path(&self) -> PathBuf {

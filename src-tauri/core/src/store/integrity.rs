@@ -16,7 +16,16 @@ pub(crate) fn full_check(path: &Path) -> Result<Vec<String>, CoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(super::BUSY_TIMEOUT)?;
-    let mut stmt = conn.prepare(&format!("PRAGMA integrity_check({MAX_PROBLEMS})"))?;
+    Ok(problems(
+        &conn,
+        &format!("integrity_check({MAX_PROBLEMS})"),
+    )?)
+}
+
+/// The rows of `PRAGMA check` (`quick_check(N)` or `integrity_check(N)`), empty when SQLite
+/// answered its single "ok".
+pub(crate) fn problems(conn: &Connection, check: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {check}"))?;
     let rows: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;

@@ -119,19 +119,14 @@ fn open_existing(path: &Path) -> Result<Connection, CoreError> {
 }
 
 fn quick_check(conn: &Connection, path: &Path) -> Result<(), CoreError> {
-    let mut stmt = conn
-        .prepare("PRAGMA quick_check(5)")
-        .map_err(|e| classify_open_error(e, path))?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(|e| classify_open_error(e, path))?;
-    if rows.len() == 1 && rows[0] == "ok" {
+    let problems =
+        integrity::problems(conn, "quick_check(5)").map_err(|e| classify_open_error(e, path))?;
+    if problems.is_empty() {
         return Ok(());
     }
     Err(CoreError::DatabaseCorrupt {
         path: path.to_path_buf(),
-        detail: rows.join("; "),
+        detail: problems.join("; "),
     })
 }
 
