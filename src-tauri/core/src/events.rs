@@ -7,11 +7,27 @@ use tokio::sync::broadcast;
 pub const EVENT_CAPACITY: usize = 256;
 
 impl CoreEvent {
+    /// Every name `name` can return; the contract test holds `ui/src/lib/api.ts` to it.
+    pub const NAMES: &'static [&'static str] = &[
+        "entries-changed",
+        "status-changed",
+        "cloud-updated",
+        "recording",
+        "recording-error",
+        "settings-changed",
+        "hotkey-status",
+    ];
+
     /// The Tauri event name the shell emits this under.
     pub fn name(&self) -> &'static str {
         match self {
             CoreEvent::EntriesChanged { .. } => "entries-changed",
             CoreEvent::StatusChanged { .. } => "status-changed",
+            CoreEvent::CloudUpdated { .. } => "cloud-updated",
+            CoreEvent::RecordingChanged { .. } => "recording",
+            CoreEvent::RecordingFailed { .. } => "recording-error",
+            CoreEvent::SettingsChanged { .. } => "settings-changed",
+            CoreEvent::HotkeyChanged { .. } => "hotkey-status",
         }
     }
 }

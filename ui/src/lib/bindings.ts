@@ -115,7 +115,7 @@ export type StartupError = { code: ErrorCode, message: string,
  */
 path: string, };
 
-export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "type": "statusChanged", status: AppStatus, };
+export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "type": "statusChanged", status: AppStatus, } | { "type": "cloudUpdated", entriesUpdated: number, } | { "type": "recordingChanged", status: RecordingStatus, } | { "type": "recordingFailed", error: ApiError, } | { "type": "settingsChanged", settings: Settings, } | { "type": "hotkeyChanged", status: HotkeyStatus, };
 
 export type SyncPhase = "signedOut" | "idle" | "pushing" | "pulling" | "backoff" | "offline" | "limited" | "error";
 
