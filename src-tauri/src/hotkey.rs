@@ -1,33 +1,15 @@
-//! The global capture hotkey: validation, registration, and what to tell the user when
-//! another program already holds it (or the desktop has no global shortcuts, e.g. Wayland).
+//! The global hotkeys: registration (the core's settings rules check their syntax) and what
+//! to tell the user when another program already holds one (or the desktop has no global
+//! shortcuts, e.g. Wayland).
 
 use crate::key_grab::{GrabError, KeyGrabber};
 use global_hotkey::hotkey::HotKey as Shortcut;
-use jotline_core::types::{ApiError, ErrorCode, HotkeyStatus, Settings};
+use jotline_core::types::{HotkeyStatus, Settings};
 use std::str::FromStr;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// Tauri event carrying a `HotkeyStatus` whenever registration changes.
 pub const STATUS_EVENT: &str = "hotkey-status";
-
-/// Normalises a user-typed accelerator such as `ctrl+shift+space`; rejects what cannot be
-/// a shortcut with a message the settings view shows.
-pub fn validate(hotkey: &str) -> Result<String, ApiError> {
-    let trimmed = hotkey.trim();
-    let parsed = Shortcut::from_str(trimmed).map_err(|err| ApiError {
-        code: ErrorCode::InvalidInput,
-        message: format!("`{trimmed}` is not a valid shortcut ({err}). Example: Ctrl+Shift+Space"),
-    })?;
-    if parsed.mods.is_empty() {
-        return Err(ApiError {
-            code: ErrorCode::InvalidInput,
-            message: format!(
-                "`{trimmed}` has no modifier; a global shortcut needs Ctrl, Alt, Shift or Super"
-            ),
-        });
-    }
-    Ok(trimmed.to_owned())
-}
 
 /// Replaces whatever was registered with the capture and voice hotkeys of `settings`;
 /// reports the capture hotkey's outcome (the voice hotkey's is logged).
@@ -99,14 +81,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepts_the_default_and_trims() {
-        assert_eq!(
-            validate(" Ctrl+Shift+Space ").unwrap(),
-            "Ctrl+Shift+Space".to_string()
-        );
-    }
-
-    #[test]
     fn a_taken_hotkey_is_explained_without_internals() {
         let message = registration_error("Ctrl+Shift+Space", &GrabError::Taken);
         assert_eq!(
@@ -119,15 +93,5 @@ mod tests {
             refused,
             "The desktop refused Ctrl+Shift+Space (the X server: BadAccess)."
         );
-    }
-
-    #[test]
-    fn rejects_garbage_and_bare_keys() {
-        assert_eq!(
-            validate("Ctrl+Banana").unwrap_err().code,
-            ErrorCode::InvalidInput
-        );
-        let bare = validate("Space").unwrap_err();
-        assert!(bare.message.contains("modifier"), "{}", bare.message);
     }
 }

@@ -6,7 +6,7 @@ use crate::clock::Clock;
 use crate::edit;
 use crate::error::CoreError;
 use crate::events::EventBus;
-use crate::settings;
+use crate::settings::{self, HeldSettings};
 use crate::store::entries::{self, EntryRow, ENTRY_FIELDS};
 use crate::store::outbox::{self, Op};
 use crate::store::search::{self, SearchQuery};
@@ -43,6 +43,7 @@ struct Inner {
     wrote: std::sync::mpsc::Sender<()>,
     /// What the full integrity check found wrong, once it ran (`journal_health`).
     damage: Mutex<Option<String>>,
+    settings: HeldSettings,
     data_dir: PathBuf,
     db_path: PathBuf,
     clock: Arc<dyn Clock>,
@@ -71,6 +72,7 @@ impl Core {
                 conn: Mutex::new(conn),
                 wrote,
                 damage: Mutex::new(None),
+                settings: HeldSettings::load(config.data_dir.join(settings::SETTINGS_FILE)),
                 data_dir: config.data_dir,
                 db_path,
                 clock: config.clock,
@@ -340,16 +342,24 @@ impl Core {
         draft::clear(&self.draft_path())
     }
 
-    fn settings_path(&self) -> PathBuf {
-        self.inner.data_dir.join(settings::SETTINGS_FILE)
-    }
-
+    /// The settings as loaded at open and changed since; an error while `settings.json` is
+    /// malformed (it names the file, which Jotline leaves alone).
     pub fn settings(&self) -> Result<Settings, CoreError> {
-        settings::load(&self.settings_path())
+        self.inner.settings.get()
     }
 
-    pub fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
-        settings::save(&self.settings_path(), settings)
+    /// The one way to change settings: `change` edits a copy, the rules of
+    /// `settings::rules` normalise and check it, the file is written atomically, and
+    /// `SettingsChanged` tells the windows. Concurrent updates are serialised.
+    pub fn update_settings(
+        &self,
+        change: impl FnOnce(&mut Settings) -> Result<(), CoreError>,
+    ) -> Result<Settings, CoreError> {
+        self.inner.settings.update(change, |settings| {
+            self.inner.events.publish(CoreEvent::SettingsChanged {
+                settings: settings.clone(),
+            })
+        })
     }
 
     /// Test hook: runs raw SQL on the core's own connection (e.g. a TEMP trigger that injects

@@ -1,8 +1,8 @@
 //! The sync backend and the account: settings, sign up, sign in, sign out.
 
 use crate::state::AppState;
-use crate::sync::{api, SignInKind};
-use jotline_core::types::{Account, ApiError, ErrorCode, Settings};
+use crate::sync::SignInKind;
+use jotline_core::types::{Account, ApiError, Settings};
 use tauri::State;
 use tracing::instrument;
 
@@ -24,20 +24,19 @@ pub async fn set_sync_settings(
     sync_interval_minutes: u32,
 ) -> Result<Settings, ApiError> {
     let core = state.core()?;
-    let mut settings = core.settings()?;
-    let url = backend_url.trim().trim_end_matches('/').to_owned();
-    let key = anon_key.trim().to_owned();
-    let backend_changed = url != settings.backend_url || key != settings.anon_key;
-    if backend_changed && state.sync.account().is_some() {
-        return Err(api(
-            ErrorCode::InvalidInput,
-            "Sign out before changing the backend URL or anon key.",
-        ));
-    }
-    settings.backend_url = url;
-    settings.anon_key = key;
-    settings.sync_interval_minutes = sync_interval_minutes;
-    core.save_settings(&settings)?;
+    let signed_in = state.sync.account().is_some();
+    let settings = core.update_settings(|s| {
+        let url = backend_url.trim().trim_end_matches('/');
+        if signed_in && (url != s.backend_url || anon_key.trim() != s.anon_key) {
+            return Err(jotline_core::CoreError::InvalidInput(
+                "Sign out before changing the backend URL or anon key.".into(),
+            ));
+        }
+        s.backend_url = backend_url;
+        s.anon_key = anon_key;
+        s.sync_interval_minutes = sync_interval_minutes;
+        Ok(())
+    })?;
     if let Err(err) = state.sync.start(core).await {
         tracing::warn!(code = ?err.code, "sync not started after the settings changed");
     }

@@ -20,17 +20,10 @@ pub async fn set_capture_hotkey<R: Runtime>(
     state: State<'_, AppState>,
     hotkey: String,
 ) -> Result<HotkeyStatus, ApiError> {
-    let hotkey = hotkey::validate(&hotkey)?;
-    let core = state.core()?;
-    let mut settings = core.settings()?;
-    if hotkey == settings.voice_hotkey {
-        return Err(ApiError {
-            code: jotline_core::types::ErrorCode::InvalidInput,
-            message: format!("{hotkey} is already the voice hotkey."),
-        });
-    }
-    settings.capture_hotkey = hotkey.clone();
-    core.save_settings(&settings)?;
+    let settings = state.core()?.update_settings(|s| {
+        s.capture_hotkey = hotkey;
+        Ok(())
+    })?;
     let status = hotkey::register_all(&app, &settings);
     state.set_hotkey_status(status.clone());
     if let Err(err) = app.emit(hotkey::STATUS_EVENT, &status) {
@@ -48,11 +41,10 @@ pub async fn get_hotkey_status(state: State<'_, AppState>) -> Result<HotkeyStatu
 #[tauri::command]
 #[instrument(skip_all, err(Debug))]
 pub async fn dismiss_welcome(state: State<'_, AppState>) -> Result<Settings, ApiError> {
-    let core = state.core()?;
-    let mut settings = core.settings()?;
-    settings.welcome_done = true;
-    core.save_settings(&settings)?;
-    Ok(settings)
+    Ok(state.core()?.update_settings(|s| {
+        s.welcome_done = true;
+        Ok(())
+    })?)
 }
 
 /// Adds or removes the login item first, then records the choice: the setting never says
@@ -65,13 +57,14 @@ pub async fn set_start_at_login<R: Runtime>(
     enabled: bool,
 ) -> Result<Settings, ApiError> {
     let core = state.core()?;
-    let mut settings = core.settings()?;
     crate::autostart::apply(&app, enabled)?;
-    settings.start_at_login = enabled;
-    if let Err(err) = core.save_settings(&settings) {
+    core.update_settings(|s| {
+        s.start_at_login = enabled;
+        Ok(())
+    })
+    .map_err(|err| {
         // Keep the login item in line with what is saved.
         let _ = crate::autostart::apply(&app, !enabled);
-        return Err(err.into());
-    }
-    Ok(settings)
+        err.into()
+    })
 }

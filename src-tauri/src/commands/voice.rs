@@ -104,42 +104,16 @@ pub async fn set_voice_settings<R: Runtime>(
     state: State<'_, AppState>,
     settings: VoiceSettings,
 ) -> Result<Settings, ApiError> {
-    let voice_hotkey = hotkey::validate(&settings.voice_hotkey)?;
-    if !(1..=120).contains(&settings.voice_max_minutes) {
-        return Err(api(
-            ErrorCode::InvalidInput,
-            "The maximum length is between 1 and 120 minutes.",
-        ));
-    }
-    let url = settings
-        .transcription_url
-        .trim()
-        .trim_end_matches('/')
-        .to_string();
-    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(api(
-            ErrorCode::InvalidInput,
-            "The transcription URL must start with http:// or https://.",
-        ));
-    }
     let core = state.core()?;
-    let mut current = core.settings()?;
-    if voice_hotkey == current.capture_hotkey {
-        return Err(api(
-            ErrorCode::InvalidInput,
-            "The voice hotkey must differ from the capture hotkey.",
-        ));
-    }
-    current.voice_hotkey = voice_hotkey;
-    current.voice_mode = settings.voice_mode;
-    current.voice_max_minutes = settings.voice_max_minutes;
-    current.microphone = settings.microphone.filter(|m| !m.trim().is_empty());
-    current.transcription_url = url;
-    current.transcription_model = match settings.transcription_model.trim() {
-        "" => Settings::default().transcription_model,
-        m => m.to_string(),
-    };
-    core.save_settings(&current)?;
+    let current = core.update_settings(|s| {
+        s.voice_hotkey = settings.voice_hotkey;
+        s.voice_mode = settings.voice_mode;
+        s.voice_max_minutes = settings.voice_max_minutes;
+        s.microphone = settings.microphone;
+        s.transcription_url = settings.transcription_url;
+        s.transcription_model = settings.transcription_model;
+        Ok(())
+    })?;
     hotkey::register_all(&app, &current);
     voice_processing::refresh(&app, core).await;
     Ok(current)

@@ -19,7 +19,12 @@ fn missing_file_gives_defaults_and_save_round_trips() {
         start_at_login: true,
         welcome_done: true,
     };
-    f.core.save_settings(&s).unwrap();
+    f.core
+        .update_settings(|now| {
+            *now = s.clone();
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(f.core.settings().unwrap(), s);
     assert_eq!(f.reopen().settings().unwrap(), s);
     let raw = std::fs::read_to_string(f.core.data_dir().join("settings.json")).unwrap();
@@ -38,7 +43,7 @@ fn settings_of_an_older_version_get_the_voice_defaults() {
         r#"{"captureHotkey": "Alt+J", "syncIntervalMinutes": 7}"#,
     )
     .unwrap();
-    let s = f.core.settings().unwrap();
+    let s = f.reopen().settings().unwrap();
     assert_eq!(s.capture_hotkey, "Alt+J");
     assert_eq!(s.voice_hotkey, "Ctrl+Shift+R");
     assert_eq!(s.voice_mode, VoiceMode::Toggle);
@@ -66,7 +71,7 @@ fn settings_without_the_login_and_welcome_fields_load_with_both_off() {
 }"#,
     )
     .unwrap();
-    let s = f.core.settings().unwrap();
+    let s = f.reopen().settings().unwrap();
     assert_eq!(s.sync_interval_minutes, 7);
     assert!(
         !s.start_at_login,
@@ -86,7 +91,7 @@ fn login_start_and_welcome_default_to_off() {
 fn partial_file_fills_in_defaults() {
     let f = fixture();
     std::fs::write(f.core.data_dir().join("settings.json"), "{}").unwrap();
-    assert_eq!(f.core.settings().unwrap(), Settings::default());
+    assert_eq!(f.reopen().settings().unwrap(), Settings::default());
 }
 
 #[test]
@@ -94,13 +99,22 @@ fn malformed_file_is_reported_with_its_name_and_not_overwritten() {
     let f = fixture();
     let path = f.core.data_dir().join("settings.json");
     std::fs::write(&path, "{ not json").unwrap();
-    let err = f.core.settings().unwrap_err();
+    let core = f.reopen();
+    let err = core.settings().unwrap_err();
     assert!(
         matches!(&err, CoreError::InvalidInput(m) if m.contains("settings.json")),
         "{err:?}"
     );
     let api: jotline_core::ApiError = err.into();
     assert!(api.message.contains(&path.display().to_string()));
+    // An update is refused with the same reason instead of replacing the user's file.
+    let refused = core
+        .update_settings(|s| {
+            s.welcome_done = true;
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(refused.to_string().contains("settings.json"), "{refused}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ not json");
 }
 
@@ -109,9 +123,9 @@ fn empty_hotkey_is_rejected() {
     let f = fixture();
     let err = f
         .core
-        .save_settings(&Settings {
-            capture_hotkey: " ".into(),
-            ..Settings::default()
+        .update_settings(|s| {
+            s.capture_hotkey = " ".into();
+            Ok(())
         })
         .unwrap_err();
     assert!(matches!(err, CoreError::InvalidInput(_)));
@@ -146,7 +160,13 @@ fn bad_backend_url_and_interval_are_rejected() {
             ..Settings::default()
         },
     ] {
-        let err = f.core.save_settings(&bad).unwrap_err();
+        let err = f
+            .core
+            .update_settings(|s| {
+                *s = bad.clone();
+                Ok(())
+            })
+            .unwrap_err();
         assert!(
             matches!(err, CoreError::InvalidInput(_)),
             "{bad:?}: {err:?}"

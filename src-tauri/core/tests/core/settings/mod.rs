@@ -1,0 +1,3 @@
+mod file;
+mod rules;
+mod update;
