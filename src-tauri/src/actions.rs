@@ -64,31 +64,26 @@ fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) -> Reply {
     }
 }
 
-/// Tray "Sync now": a round at once when signed in, and the status re-published.
+/// Tray "Sync now": the same as the Refresh button.
 fn refresh_status<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
+    let Ok(sync) = app.state::<AppState>().journal().map(|j| j.sync.clone()) else {
+        return;
+    };
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        state
-            .sync
-            .trigger(jotline_core::sync::Trigger::Manual)
-            .await;
-        if let Ok(status) = state.status() {
-            crate::events::publish_status(&app, status);
+        if let Err(err) = sync.sync_now().await {
+            tracing::warn!(code = ?err.code, "sync now failed");
         }
     });
 }
 
-/// Tray "Pause sync" / "Resume sync"; the new state reaches the tray and the windows through
-/// the sync manager's notices.
+/// Tray "Pause sync" / "Resume sync"; the new state reaches the tray and the windows as a
+/// status change.
 fn set_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
-    let app = app.clone();
+    let Ok(sync) = app.state::<AppState>().journal().map(|j| j.sync.clone()) else {
+        return;
+    };
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        let Ok(core) = state.core() else {
-            return;
-        };
-        if let Err(err) = state.sync.set_paused(core, paused).await {
+        if let Err(err) = sync.set_paused(paused).await {
             tracing::warn!(code = ?err.code, "sync pause not changed");
         }
     });

@@ -6,7 +6,7 @@ use crate::key_grab::KeyGrabber;
 use crate::state::{self, AppState};
 use crate::{
     actions, autostart, commands, connectivity, data_dir, events, hotkey, tray, voice_hotkey,
-    voice_processing, windows,
+    windows,
 };
 use global_hotkey::{hotkey::HotKey, HotKeyState};
 use jotline_core::{Core, CoreConfig, SystemClock};
@@ -88,8 +88,7 @@ fn setup(
         events::forward(handle.clone(), &core);
         rescue_recordings(&core);
         allow_audio_playback(&handle, &core);
-        voice_processing::start(handle.clone(), core.clone());
-        start_sync(handle.clone(), core);
+        start_services(&handle);
         connectivity::watch(handle.clone());
     }
 
@@ -175,10 +174,17 @@ fn allow_audio_playback<R: Runtime>(app: &AppHandle<R>, core: &Core) {
     }
 }
 
-/// Resumes syncing when a session for the configured backend is in the keyring.
-fn start_sync<R: Runtime>(app: AppHandle<R>, core: Core) {
+/// The capture processor, and sync when a session for the configured backend is in the
+/// keyring.
+fn start_services<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Ok(journal) = state.journal() else {
+        return;
+    };
+    let (sync, processing) = (journal.sync.clone(), journal.processing.clone());
     tauri::async_runtime::spawn(async move {
-        if let Err(err) = app.state::<AppState>().sync.start(&core).await {
+        processing.start().await;
+        if let Err(err) = sync.start().await {
             tracing::warn!(code = ?err.code, message = err.message, "sync not started");
         }
     });

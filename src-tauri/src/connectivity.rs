@@ -44,7 +44,8 @@ fn reconnect<R: Runtime>(app: &AppHandle<R>) {
         let Some(state) = app.try_state::<crate::state::AppState>() else {
             return;
         };
-        if state.sync.trigger(Trigger::Reconnect).await {
+        let Ok(journal) = state.journal() else { return };
+        if journal.sync.trigger(Trigger::Reconnect).await {
             tracing::info!("network came back: sync triggered");
         }
     });

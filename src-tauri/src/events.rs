@@ -1,48 +1,25 @@
-//! Forwards the core's events and the sync notices to the windows as Tauri events and keeps
-//! the tray current. Every `status-changed` carries the sync state the shell knows.
+//! Forwards the core's events to the windows as they are, under `CoreEvent::name`, and
+//! redraws the tray from every status change (whatever caused it: a write, Refresh, Sync now,
+//! a finished round, sign-in or pause).
 
-use crate::state::AppState;
-use crate::sync::SyncNotice;
-use jotline_core::types::{AppStatus, CloudUpdate, CoreEvent};
+use jotline_core::types::CoreEvent;
 use jotline_core::Core;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::broadcast::error::RecvError;
-
-/// Sent to the windows after a sync round changed entries from the cloud (`CloudUpdate`).
-pub const CLOUD_UPDATED_EVENT: &str = "cloud-updated";
 
 /// Call after `AppState` is managed.
 pub fn forward<R: Runtime>(app: AppHandle<R>, core: &Core) {
     let mut events = core.subscribe();
-    let core_app = app.clone();
+    let core = core.clone();
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
-                Ok(event) => publish(&core_app, event),
+                Ok(event) => publish(&app, &event),
                 Err(RecvError::Lagged(missed)) => {
+                    // Missed statuses are replaced by the current one.
                     tracing::debug!(missed, "event forwarder lagged");
-                }
-                Err(RecvError::Closed) => break,
-            }
-        }
-    });
-    let Some(mut notices) = app.try_state::<AppState>().map(|s| s.sync.subscribe()) else {
-        return;
-    };
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match notices.recv().await {
-                Ok(SyncNotice::StateChanged) | Err(RecvError::Lagged(_)) => {
-                    let status = app.state::<AppState>().status();
-                    match status {
-                        Ok(status) => publish_status(&app, status),
-                        Err(err) => tracing::warn!(code = ?err.code, "status after sync"),
-                    }
-                }
-                Ok(SyncNotice::CloudUpdated(n)) => {
-                    let update = CloudUpdate { entries_updated: n };
-                    if let Err(err) = app.emit(CLOUD_UPDATED_EVENT, &update) {
-                        tracing::warn!(%err, "could not publish the cloud update");
+                    if let Ok(status) = core.status() {
+                        publish(&app, &CoreEvent::StatusChanged { status });
                     }
                 }
                 Err(RecvError::Closed) => break,
@@ -51,26 +28,12 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &Core) {
     });
 }
 
-fn publish<R: Runtime>(app: &AppHandle<R>, event: CoreEvent) {
-    match event {
-        CoreEvent::StatusChanged { mut status } => {
-            if let Some(state) = app.try_state::<AppState>() {
-                status.sync = state.sync.state();
-            }
-            publish_status(app, status);
-        }
-        other => {
-            if let Err(err) = app.emit(other.name(), &other) {
-                tracing::warn!(%err, "could not forward a core event");
-            }
-        }
+/// Emits `event` to every window (and redraws the tray for a status).
+pub fn publish<R: Runtime>(app: &AppHandle<R>, event: &CoreEvent) {
+    if let CoreEvent::StatusChanged { status } = event {
+        crate::tray::update(app, status);
     }
-}
-
-pub fn publish_status<R: Runtime>(app: &AppHandle<R>, status: AppStatus) {
-    crate::tray::update(app, &status);
-    let event = CoreEvent::StatusChanged { status };
-    if let Err(err) = app.emit(event.name(), &event) {
-        tracing::warn!(%err, "could not forward the status");
+    if let Err(err) = app.emit(event.name(), event) {
+        tracing::warn!(%err, event = event.name(), "could not forward an event");
     }
 }

@@ -8,9 +8,6 @@ use jotline_core::types::{HotkeyStatus, Settings};
 use std::str::FromStr;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// Tauri event carrying a `HotkeyStatus` whenever registration changes.
-pub const STATUS_EVENT: &str = "hotkey-status";
-
 /// Replaces whatever was registered with the capture and voice hotkeys of `settings`;
 /// reports the capture hotkey's outcome (the voice hotkey's is logged).
 pub fn register_all<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> HotkeyStatus {

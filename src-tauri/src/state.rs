@@ -1,24 +1,32 @@
-//! What the shell keeps between commands: the opened journal (or why it could not be
-//! opened) and the state of the capture hotkey.
+//! What the shell keeps between commands: the opened journal with its services (or why it
+//! could not be opened) and the state of the capture hotkey.
 
-use crate::sync::SyncManager;
-use crate::voice::VoiceManager;
 use jotline_core::auth::TokenStore;
-use jotline_core::types::{ApiError, AppStatus, ErrorCode, HotkeyStatus, StartupError};
+use jotline_core::capture::recording::{system_audio, SourceOpener};
+use jotline_core::capture::{keyring_transcriber_keys, ProcessingService, RecordingService};
+use jotline_core::sync::{keyring_tokens, shared_tokens, SyncService, TokenStoreFactory};
+use jotline_core::types::{ApiError, AppStatus, HotkeyStatus, StartupError};
 use jotline_core::Core;
 use std::sync::{Arc, Mutex};
 
+/// The journal and the core's services that work on it.
+pub struct Journal {
+    pub core: Core,
+    pub sync: SyncService,
+    pub recording: RecordingService,
+    pub processing: ProcessingService,
+}
+
 pub struct AppState {
-    journal: Result<Core, StartupError>,
+    journal: Result<Journal, StartupError>,
     hotkey: Mutex<HotkeyStatus>,
-    pub sync: SyncManager,
-    pub voice: VoiceManager,
 }
 
 impl AppState {
-    /// The app: sign-in tokens live in the OS keyring.
+    /// The app: sign-in tokens and API keys live in the OS keyring, audio comes from the
+    /// microphone.
     pub fn new(journal: Result<Core, StartupError>, hotkey: HotkeyStatus) -> Self {
-        Self::with_sync(journal, hotkey, SyncManager::with_keyring())
+        Self::with_services(journal, hotkey, keyring_tokens(), system_audio())
     }
 
     /// Tests: tokens in `tokens` (e.g. a `MemoryTokenStore`) instead of the keyring.
@@ -27,35 +35,48 @@ impl AppState {
         hotkey: HotkeyStatus,
         tokens: Arc<dyn TokenStore>,
     ) -> Self {
-        Self::with_sync(journal, hotkey, SyncManager::with_token_store(tokens))
+        Self::with_services(journal, hotkey, shared_tokens(tokens), system_audio())
     }
 
-    fn with_sync(
+    fn with_services(
         journal: Result<Core, StartupError>,
         hotkey: HotkeyStatus,
-        sync: SyncManager,
+        tokens: TokenStoreFactory,
+        audio: SourceOpener,
     ) -> Self {
+        let journal = journal.map(|core| {
+            let sync = SyncService::new(core.clone(), tokens);
+            Journal {
+                recording: RecordingService::new(core.clone(), audio),
+                processing: ProcessingService::new(
+                    core.clone(),
+                    sync.clone(),
+                    keyring_transcriber_keys(),
+                ),
+                sync,
+                core,
+            }
+        });
         Self {
             journal,
             hotkey: Mutex::new(hotkey),
-            sync,
-            voice: VoiceManager::default(),
         }
     }
 
-    /// The core's counts with the sync state the shell knows.
-    pub fn status(&self) -> Result<AppStatus, ApiError> {
-        let mut status = self.core()?.status()?;
-        status.sync = self.sync.state();
-        Ok(status)
-    }
-
     /// The journal, or the start-up failure as the error every command returns.
-    pub fn core(&self) -> Result<&Core, ApiError> {
+    pub fn journal(&self) -> Result<&Journal, ApiError> {
         self.journal.as_ref().map_err(|e| ApiError {
             code: e.code,
             message: e.message.clone(),
         })
+    }
+
+    pub fn core(&self) -> Result<&Core, ApiError> {
+        Ok(&self.journal()?.core)
+    }
+
+    pub fn status(&self) -> Result<AppStatus, ApiError> {
+        Ok(self.core()?.status()?)
     }
 
     pub fn startup_error(&self) -> Option<StartupError> {
@@ -90,12 +111,5 @@ pub fn hotkey_not_registered(hotkey: &str, why: &str) -> HotkeyStatus {
         hotkey: hotkey.to_owned(),
         registered: false,
         error: Some(why.to_owned()),
-    }
-}
-
-pub fn internal_error(message: impl Into<String>) -> ApiError {
-    ApiError {
-        code: ErrorCode::Internal,
-        message: message.into(),
     }
 }

@@ -10,31 +10,32 @@ use tauri::{AppHandle, Manager, Runtime};
 /// Handles `shortcut` if it is the voice hotkey; false otherwise.
 pub fn handles<R: Runtime>(app: &AppHandle<R>, shortcut: &Shortcut, key: ShortcutState) -> bool {
     let state = app.state::<AppState>();
-    let Ok(core) = state.core() else {
+    let Ok(journal) = state.journal() else {
         return false;
     };
-    let settings = core.settings().unwrap_or_default();
+    // Settings held in memory: a press reads no file.
+    let settings = journal.core.settings().unwrap_or_default();
     if !hotkey::is_voice(shortcut, &settings) {
         return false;
     }
-    let action = action(settings.voice_mode, key, state.voice.is_recording());
-    if action == Action::Start {
-        windows::show_capture(app);
-        if let Err(err) = state.voice.start(app, core, Surface::DesktopHotkey) {
-            // The capture window shows the error from the status it asks for; log the code.
-            tracing::warn!(code = ?err.code, message = err.message, "voice hotkey: not recording");
-            crate::voice::report_error(app, &err);
-        }
-    } else if action == Action::Stop {
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            let state = app.state::<AppState>();
-            let Ok(core) = state.core() else { return };
-            match state.voice.stop(&app, core).await {
-                Ok(_) => windows::hide_capture(&app),
-                Err(err) => tracing::warn!(code = ?err.code, "voice hotkey: stop failed"),
+    let recording = journal.recording.clone();
+    match action(settings.voice_mode, key, recording.is_recording()) {
+        Action::Start => {
+            windows::show_capture(app);
+            if let Err(err) = recording.start_or_report(Surface::DesktopHotkey) {
+                tracing::warn!(code = ?err.code, message = err.message, "voice hotkey: not recording");
             }
-        });
+        }
+        Action::Stop => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                match recording.stop().await {
+                    Ok(_) => windows::hide_capture(&app),
+                    Err(err) => tracing::warn!(code = ?err.code, "voice hotkey: stop failed"),
+                }
+            });
+        }
+        Action::Nothing => {}
     }
     true
 }

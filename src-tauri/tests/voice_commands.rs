@@ -5,9 +5,9 @@
 
 mod common;
 
+use jotline_core::capture::recording::AUDIO_FILE_ENV;
 use jotline_core::{Core, CoreConfig, SystemClock};
 use jotline_shell::state::AppState;
-use jotline_shell::voice::AUDIO_FILE_ENV;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -72,9 +72,9 @@ fn record_stop_and_cancel_with_and_without_a_microphone() {
     let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
     let sink = seen.clone();
     app.listen_any("recording", move |e| {
-        sink.lock()
-            .unwrap()
-            .push(serde_json::from_str(e.payload()).unwrap());
+        let event: Value = serde_json::from_str(e.payload()).unwrap();
+        assert_eq!(event["type"], json!("recordingChanged"), "{event}");
+        sink.lock().unwrap().push(event["status"].clone());
     });
 
     let id = invoke("start_voice_capture", json!({})).unwrap();

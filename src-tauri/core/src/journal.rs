@@ -44,6 +44,8 @@ struct Inner {
     /// What the full integrity check found wrong, once it ran (`journal_health`).
     damage: Mutex<Option<String>>,
     settings: HeldSettings,
+    /// Written by the sync service (`sync::SyncService`); `LocalOnly` until it starts.
+    sync_state: Mutex<SyncState>,
     data_dir: PathBuf,
     db_path: PathBuf,
     clock: Arc<dyn Clock>,
@@ -73,6 +75,7 @@ impl Core {
                 wrote,
                 damage: Mutex::new(None),
                 settings: HeldSettings::load(config.data_dir.join(settings::SETTINGS_FILE)),
+                sync_state: Mutex::new(SyncState::LocalOnly),
                 data_dir: config.data_dir,
                 db_path,
                 clock: config.clock,
@@ -131,8 +134,30 @@ impl Core {
         self.publish_status();
     }
 
+    pub(crate) fn publish(&self, event: CoreEvent) {
+        self.inner.events.publish(event);
+    }
+
+    /// The sync service's new state; the windows and the tray hear it as a status change.
+    pub(crate) fn set_sync_state(&self, state: SyncState) {
+        *self
+            .inner
+            .sync_state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = state;
+        self.publish_status();
+    }
+
+    pub fn sync_state(&self) -> SyncState {
+        self.inner
+            .sync_state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Publishes `StatusChanged` with the current status.
-    fn publish_status(&self) {
+    pub(crate) fn publish_status(&self) {
         match self.status() {
             Ok(status) => self
                 .inner
@@ -307,7 +332,7 @@ impl Core {
             entry_count: entries::count_live(&conn)?,
             pending_ops: outbox::pending_count(&conn)?,
             failed_ops: outbox::dead_count(&conn)?,
-            sync: SyncState::LocalOnly,
+            sync: self.sync_state(),
             journal_damage: self.journal_damage(),
         })
     }

@@ -1,5 +1,6 @@
 //! Jotline's engine. No UI dependency: the Tauri shell only wires it.
 
+mod api_errors;
 pub mod auth;
 pub mod capture;
 pub mod clock;

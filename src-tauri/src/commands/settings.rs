@@ -1,8 +1,8 @@
 //! Settings: the capture hotkey (persisted, then registered).
 
-use crate::{hotkey, state::AppState};
-use jotline_core::types::{ApiError, HotkeyStatus, Settings};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use crate::{events, hotkey, state::AppState};
+use jotline_core::types::{ApiError, CoreEvent, HotkeyStatus, Settings};
+use tauri::{AppHandle, Runtime, State};
 use tracing::instrument;
 
 #[tauri::command]
@@ -26,9 +26,12 @@ pub async fn set_capture_hotkey<R: Runtime>(
     })?;
     let status = hotkey::register_all(&app, &settings);
     state.set_hotkey_status(status.clone());
-    if let Err(err) = app.emit(hotkey::STATUS_EVENT, &status) {
-        tracing::warn!(%err, "could not publish the hotkey status");
-    }
+    events::publish(
+        &app,
+        &CoreEvent::HotkeyChanged {
+            status: status.clone(),
+        },
+    );
     Ok(status)
 }
 

@@ -2,7 +2,7 @@
 //! window, and a way to call a command exactly as the UI would.
 
 use jotline_core::types::HotkeyStatus;
-use jotline_shell::{commands, state::AppState};
+use jotline_shell::{commands, events, state::AppState};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
@@ -16,7 +16,12 @@ pub fn app_with(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<Mock
         .invoke_handler(commands::handler())
         .build(mock_context(noop_assets()))
         .unwrap();
+    let core = state.core().ok().cloned();
     app.manage(state);
+    // As the app does: the core's events reach the windows.
+    if let Some(core) = core {
+        events::forward(app.handle().clone(), &core);
+    }
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();

@@ -256,7 +256,10 @@ describe('settings', () => {
     await fireEvent.click(screen.getByTestId('open-settings'));
     await settle();
     expect(screen.getByTestId('hotkey-status')).toBeTruthy();
-    await shell.emit('hotkey-status', { hotkey: 'Ctrl+Shift+Space', registered: false, error: 'Wayland' });
+    await shell.emit('hotkey-status', {
+      type: 'hotkeyChanged',
+      status: { hotkey: 'Ctrl+Shift+Space', registered: false, error: 'Wayland' },
+    });
     await settle();
     expect(screen.getByTestId('hotkey-error').textContent).toContain('Wayland');
   });

@@ -28,7 +28,10 @@ describe('first-run welcome', () => {
 
   it('says when the capture hotkey could not be registered', async () => {
     const shell = await openApp();
-    await shell.emit('hotkey-status', { hotkey: 'Ctrl+Shift+Space', registered: false, error: 'taken by another app' });
+    await shell.emit('hotkey-status', {
+      type: 'hotkeyChanged',
+      status: { hotkey: 'Ctrl+Shift+Space', registered: false, error: 'taken by another app' },
+    });
     await settle();
     const shown = text(document.querySelector('#welcome-hotkey'));
     expect(shown).toContain('Ctrl+Shift+Space could not be set up as the capture hotkey (taken by another app)');

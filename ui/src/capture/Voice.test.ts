@@ -51,7 +51,7 @@ describe('capture window, voice mode', () => {
     expect(document.activeElement).toBe(screen.getByTestId('voice-stop'));
     expect(level().getAttribute('aria-valuenow')).toBe('0');
 
-    await shell.emit('recording', rec({ elapsedMs: 65_400, rms: 0.1, peak: 0.5 }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ elapsedMs: 65_400, rms: 0.1, peak: 0.5 }) });
     await settle();
     expect(screen.getByTestId('voice-elapsed').textContent).toBe('01:05');
     expect(level().getAttribute('role')).toBe('meter');
@@ -73,7 +73,7 @@ describe('capture window, voice mode', () => {
 
   it('enters voice mode from hotkey-started recording events and stops with Ctrl+Enter', async () => {
     const shell = await openCapture();
-    await shell.emit('recording', rec({ elapsedMs: 2000 }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ elapsedMs: 2000 }) });
     await settle();
     expect(screen.getByTestId('voice-elapsed').textContent).toBe('00:02');
     expect(shell.callsOf('start_voice_capture')).toHaveLength(0);
@@ -82,7 +82,7 @@ describe('capture window, voice mode', () => {
     expect(shell.callsOf('stop_voice_capture')).toHaveLength(1);
     expect(shell.callsOf('save_capture')).toHaveLength(0);
     // A late level event of the stopped capture does not reopen voice mode.
-    await shell.emit('recording', rec({ elapsedMs: 2050 }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ elapsedMs: 2050 }) });
     await settle();
     expect(screen.queryByTestId('voice-recorder')).toBeNull();
   });
@@ -96,7 +96,7 @@ describe('capture window, voice mode', () => {
     const shell = await openCapture();
     const input = screen.getByTestId('capture-input') as HTMLTextAreaElement;
     await fireEvent.input(input, { target: { value: 'typed before' } });
-    await shell.emit('recording', rec());
+    await shell.emit('recording', { type: 'recordingChanged', status: rec() });
     await settle();
     await fireEvent.keyDown(window, { key: 'Escape' });
     await settle();
@@ -111,10 +111,10 @@ describe('capture window, voice mode', () => {
 
   it('warns when the microphone hears nothing, and shows notices', async () => {
     const shell = await openCapture();
-    await shell.emit('recording', rec({ silent: true }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ silent: true }) });
     await settle();
     expect(screen.getByTestId('voice-silent').textContent).toBe('No sound — is the microphone muted?');
-    await shell.emit('recording', rec({ notice: 'Microphone disconnected; now using the default input' }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ notice: 'Microphone disconnected; now using the default input' }) });
     await settle();
     expect(screen.queryByTestId('voice-silent')).toBeNull();
     expect(screen.getByTestId('voice-notice').textContent).toContain('Microphone disconnected');
@@ -122,9 +122,9 @@ describe('capture window, voice mode', () => {
 
   it('leaves voice mode when the shell ends the recording and keeps its notice', async () => {
     const shell = await openCapture();
-    await shell.emit('recording', rec({ elapsedMs: 599_950 }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ elapsedMs: 599_950 }) });
     await settle();
-    await shell.emit('recording', rec({ active: false, elapsedMs: 600_000, notice: 'Recording stopped at the 10-minute limit' }));
+    await shell.emit('recording', { type: 'recordingChanged', status: rec({ active: false, elapsedMs: 600_000, notice: 'Recording stopped at the 10-minute limit' }) });
     await settle();
     expect(screen.queryByTestId('voice-recorder')).toBeNull();
     expect(screen.getByTestId('capture-input')).toBeTruthy();
@@ -151,7 +151,10 @@ describe('capture window, voice mode', () => {
 
   it('shows why a hotkey-started recording could not start', async () => {
     const shell = await openCapture();
-    await shell.emit('recording-error', { code: 'audio_device', message: 'No microphone found.' });
+    await shell.emit('recording-error', {
+      type: 'recordingFailed',
+      error: { code: 'audio_device', message: 'No microphone found.' },
+    });
     await settle();
     expect(screen.getByTestId('voice-error').textContent).toBe('No microphone found.');
     expect(screen.getByTestId('capture-input')).toBeTruthy();
@@ -168,7 +171,7 @@ describe('capture window, voice mode', () => {
       },
       get_recording: () => null,
     });
-    await shell.emit('recording', rec());
+    await shell.emit('recording', { type: 'recordingChanged', status: rec() });
     await settle();
     await fireEvent.click(screen.getByTestId('voice-stop'));
     await settle();

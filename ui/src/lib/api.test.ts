@@ -162,12 +162,15 @@ describe('api.ts voice', () => {
     const cb = vi.fn();
     const un = await api.onRecording(cb);
     const rec = { captureId: 'c', active: true, elapsedMs: 1200, rms: 0.1, peak: 0.3, silent: false, notice: null };
-    await shell.emit('recording', rec);
+    await shell.emit('recording', { type: 'recordingChanged', status: rec });
     expect(cb).toHaveBeenCalledWith(rec);
     un();
     const failed = vi.fn();
     await api.onRecordingError(failed);
-    await shell.emit('recording-error', { code: 'audio_device', message: 'No microphone found' });
+    await shell.emit('recording-error', {
+      type: 'recordingFailed',
+      error: { code: 'audio_device', message: 'No microphone found' },
+    });
     expect(failed.mock.calls[0][0]).toBeInstanceOf(api.ApiFailure);
     expect(failed.mock.calls[0][0]).toMatchObject({ code: 'audio_device', message: 'No microphone found' });
     expect(api.audioSrc('/home/u/.local/share/jotline/audio/c.wav')).toBe(
@@ -249,7 +252,11 @@ describe('api.ts events', () => {
     const status = vi.fn();
     const hotkey = vi.fn();
     const shown = vi.fn();
+    const cloud = vi.fn();
+    const settings = vi.fn();
     const unlisten = await api.onEntriesChanged(ids);
+    await api.onCloudUpdated(cloud);
+    await api.onSettingsChanged(settings);
     await api.onStatusChanged(status);
     await api.onHotkeyStatus(hotkey);
     await api.onCaptureShown(shown);
@@ -258,13 +265,18 @@ describe('api.ts events', () => {
     const s = { entryCount: 3, pendingOps: 1, failedOps: 0, sync: { state: 'localOnly' } };
     await shell.emit('status-changed', { type: 'statusChanged', status: s });
     const h = { hotkey: 'Alt+J', registered: false, error: 'taken' };
-    await shell.emit('hotkey-status', h);
+    await shell.emit('hotkey-status', { type: 'hotkeyChanged', status: h });
     await shell.emit('capture-shown', null);
+    await shell.emit('cloud-updated', { type: 'cloudUpdated', entriesUpdated: 4 });
+    const saved = { captureHotkey: 'Alt+J', welcomeDone: true };
+    await shell.emit('settings-changed', { type: 'settingsChanged', settings: saved });
 
     expect(ids).toHaveBeenCalledWith(['a', 'b']);
     expect(status).toHaveBeenCalledWith(s);
     expect(hotkey).toHaveBeenCalledWith(h);
     expect(shown).toHaveBeenCalledTimes(1);
+    expect(cloud).toHaveBeenCalledWith(4);
+    expect(settings).toHaveBeenCalledWith(saved);
 
     unlisten();
     await shell.emit('entries-changed', { type: 'entriesChanged', ids: ['c'] });

@@ -8,7 +8,6 @@ import type {
   Account,
   ApiError,
   AppStatus,
-  CloudUpdate,
   CaptureSaved,
   CoreEvent,
   Entry,
@@ -315,8 +314,10 @@ export function discardDeadLetter(opSeq: number): Promise<null> {
 
 // --- Events ----------------------------------------------------------------------------------
 
-export type EntriesChanged = Extract<CoreEvent, { type: 'entriesChanged' }>;
-export type StatusChanged = Extract<CoreEvent, { type: 'statusChanged' }>;
+/** A `CoreEvent` of one kind: the shell forwards each event as it is. */
+export type EventOf<T extends CoreEvent['type']> = Extract<CoreEvent, { type: T }>;
+export type EntriesChanged = EventOf<'entriesChanged'>;
+export type StatusChanged = EventOf<'statusChanged'>;
 
 function subscribe<T>(event: string, cb: (payload: T) => void): Promise<UnlistenFn> {
   return listen<T>(event, (e) => cb(e.payload));
@@ -331,12 +332,17 @@ export function onStatusChanged(cb: (status: AppStatus) => void): Promise<Unlist
 }
 
 export function onHotkeyStatus(cb: (status: HotkeyStatus) => void): Promise<UnlistenFn> {
-  return subscribe<HotkeyStatus>('hotkey-status', cb);
+  return subscribe<EventOf<'hotkeyChanged'>>('hotkey-status', (p) => cb(p.status));
 }
 
 /** After a sync round changed entries from the cloud. */
 export function onCloudUpdated(cb: (entriesUpdated: number) => void): Promise<UnlistenFn> {
-  return subscribe<CloudUpdate>('cloud-updated', (p) => cb(p.entriesUpdated));
+  return subscribe<EventOf<'cloudUpdated'>>('cloud-updated', (p) => cb(p.entriesUpdated));
+}
+
+/** The settings were saved (by this window or another). */
+export function onSettingsChanged(cb: (settings: Settings) => void): Promise<UnlistenFn> {
+  return subscribe<EventOf<'settingsChanged'>>('settings-changed', (p) => cb(p.settings));
 }
 
 /** Sent to the capture window each time the hotkey shows it. */
@@ -346,12 +352,14 @@ export function onCaptureShown(cb: () => void): Promise<UnlistenFn> {
 
 /** While recording, ~20 times a second; a last one with `active: false` when it ends. */
 export function onRecording(cb: (status: RecordingStatus) => void): Promise<UnlistenFn> {
-  return subscribe<RecordingStatus>('recording', cb);
+  return subscribe<EventOf<'recordingChanged'>>('recording', (p) => cb(p.status));
 }
 
 /** A recording the voice hotkey asked for could not start (e.g. `audio_device`: no microphone). */
 export function onRecordingError(cb: (error: ApiFailure) => void): Promise<UnlistenFn> {
-  return subscribe<ApiError>('recording-error', (p) => cb(toApiFailure(p)));
+  return subscribe<EventOf<'recordingFailed'>>('recording-error', (p) =>
+    cb(toApiFailure(p.error)),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@
 import { emit } from '@tauri-apps/api/event';
 import { mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { AppStatus, Entry, ExportSummary, HotkeyStatus, Settings, TimelinePage } from '../lib/bindings';
+import { settingsStore } from '../lib/settings.svelte';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -55,6 +56,8 @@ const DEFAULTS: Record<string, Handler> = {
 
 export function fakeShell(window: 'main' | 'capture', handlers: Record<string, Handler> = {}) {
   const calls: Call[] = [];
+  // Each test is a new app: no settings held from the previous one.
+  settingsStore.reset();
   mockWindows(window);
   mockConvertFileSrc('linux');
   mockIPC(

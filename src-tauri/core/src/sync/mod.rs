@@ -11,6 +11,7 @@ mod pull;
 mod push;
 mod round;
 mod rows;
+mod service;
 pub mod storage;
 
 pub use backoff::Backoff;
@@ -21,3 +22,4 @@ pub use local::{LastSync, PULL_PAGE, PUSH_BATCH};
 pub use pull::PullApplied;
 pub use push::PushOutcome;
 pub use round::RoundReport;
+pub use service::{keyring_tokens, shared_tokens, SignInKind, SyncService, TokenStoreFactory};

@@ -36,3 +36,4 @@ pub use ring::SampleSink;
 pub use source::{AudioSource, SourceEvent, SourceFormat};
 pub use synthetic_source::{Signal, SyntheticSource};
 pub use wav_sink::{WavSink, OUTPUT_SAMPLE_RATE};
+pub(crate) use writer::SILENCE_RMS;

@@ -19,7 +19,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// Frames read from the ring per step.
 const READ_FRAMES: usize = 4096;
 /// Below this RMS (−50 dBFS, under a quiet room's microphone noise) a window counts as silent.
-const SILENCE_RMS: f32 = 0.003;
+pub(crate) const SILENCE_RMS: f32 = 0.003;
 /// `Elapsed` is reported each time the recording grows by this much.
 const ELAPSED_STEP_MS: u64 = 250;
 

@@ -1,5 +1,6 @@
 mod audio;
 mod draft;
 mod processor;
+mod recording;
 mod text;
 mod voice;

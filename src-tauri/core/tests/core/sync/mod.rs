@@ -6,4 +6,5 @@ mod protocol;
 mod pull;
 mod push;
 mod round;
+mod service;
 pub mod stub;

@@ -1,0 +1,55 @@
+//! What the sync service builds from the settings: the backend's config, its clients, and
+//! the account a session stands for.
+
+use crate::auth::{AuthClient, BackendConfig, Session};
+use crate::capture::uploader::StorageUploader;
+use crate::sync::storage::StorageClient;
+use crate::sync::{EngineConfig, SyncClient};
+use crate::types::{Account, ApiError, Settings};
+use std::time::Duration;
+
+/// The backend URL as tokens are filed under it (no trailing slash).
+pub(super) fn backend_url(settings: &Settings) -> &str {
+    settings.backend_url.trim().trim_end_matches('/')
+}
+
+pub(super) fn backend(settings: &Settings) -> BackendConfig {
+    BackendConfig::new(backend_url(settings), settings.anon_key.trim())
+}
+
+pub(super) fn auth(settings: &Settings) -> Result<AuthClient, ApiError> {
+    Ok(AuthClient::new(backend(settings))?)
+}
+
+pub(super) fn sync(settings: &Settings) -> Result<SyncClient, ApiError> {
+    Ok(SyncClient::new(backend(settings))?)
+}
+
+pub(super) fn storage(settings: &Settings) -> Result<StorageClient, ApiError> {
+    Ok(StorageClient::new(backend(settings))?)
+}
+
+pub(super) fn engine_config(settings: &Settings) -> EngineConfig {
+    EngineConfig {
+        interval: Duration::from_secs(u64::from(settings.sync_interval_minutes) * 60),
+        ..EngineConfig::default()
+    }
+}
+
+pub(super) fn uploader(
+    settings: &Settings,
+    tokens: std::sync::Arc<dyn crate::auth::TokenStore>,
+) -> Option<StorageUploader> {
+    Some(StorageUploader {
+        storage: storage(settings).ok()?,
+        auth: auth(settings).ok()?,
+        tokens,
+    })
+}
+
+pub(super) fn account_of(session: &Session) -> Account {
+    Account {
+        email: session.email.clone().unwrap_or_default(),
+        user_id: session.user_id,
+    }
+}
