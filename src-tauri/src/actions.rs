@@ -1,10 +1,10 @@
 //! What the tray menu and a second launch (`jotline capture ...`) ask the running app to do.
 
-use crate::instance::{Reply, Request};
 use crate::state::AppState;
 use crate::windows;
 use jotline_core::types::Surface;
 use jotline_core::TrayAction;
+use jotline_platform::instance::{Reply, Request};
 use tauri::{AppHandle, Manager, Runtime};
 
 pub fn run_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {

@@ -1,15 +1,13 @@
 //! Builds and runs the desktop app: plugins, state, windows, hotkey, tray, events.
 
-use crate::cli::CliCommand;
-use crate::instance::Listener;
-use crate::key_grab::KeyGrabber;
 use crate::state::{self, AppState};
-use crate::{
-    actions, autostart, commands, connectivity, data_dir, events, hotkey, tray, voice_hotkey,
-    windows,
-};
+use crate::{actions, autostart, commands, events, hotkey, tray, voice_hotkey, windows};
 use global_hotkey::{hotkey::HotKey, HotKeyState};
 use jotline_core::{Core, CoreConfig, SystemClock};
+use jotline_platform::cli::CliCommand;
+use jotline_platform::instance::Listener;
+use jotline_platform::key_grab::KeyGrabber;
+use jotline_platform::{connectivity, data_dir};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tauri::webview::PageLoadEvent;
@@ -89,7 +87,7 @@ fn setup(
         rescue_recordings(&core);
         allow_audio_playback(&handle, &core);
         start_services(&handle);
-        connectivity::watch(handle.clone());
+        watch_connectivity(&handle);
     }
 
     // Started at login: the journal stays in the tray, unless there is no tray to reach it.
@@ -187,6 +185,23 @@ fn start_services<R: Runtime>(app: &AppHandle<R>) {
         if let Err(err) = sync.start().await {
             tracing::warn!(code = ?err.code, message = err.message, "sync not started");
         }
+    });
+}
+
+/// "The network came back": a round at once instead of waiting for the backoff.
+fn watch_connectivity<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Ok(journal) = state.journal() else {
+        return;
+    };
+    let sync = journal.sync.clone();
+    connectivity::watch(move || {
+        let sync = sync.clone();
+        tauri::async_runtime::spawn(async move {
+            if sync.trigger(jotline_core::sync::Trigger::Reconnect).await {
+                tracing::info!("network came back: sync triggered");
+            }
+        });
     });
 }
 

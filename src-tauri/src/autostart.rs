@@ -24,18 +24,17 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
 pub fn apply<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(), ApiError> {
     let manager = app
         .try_state::<AutoLaunchManager>()
-        .ok_or_else(|| ApiError {
-            code: ErrorCode::Internal,
-            message: "Starting at login is not available on this system.".into(),
-        })?;
+        .ok_or_else(|| ApiError::internal("Starting at login is not available on this system."))?;
     let result = if enabled {
         manager.enable()
     } else {
         manager.disable()
     };
-    result.map_err(|err| ApiError {
-        code: ErrorCode::Storage,
-        message: format!("The login item could not be changed: {err}"),
+    result.map_err(|err| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("The login item could not be changed: {err}"),
+        )
     })
 }
 

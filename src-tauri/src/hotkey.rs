@@ -2,9 +2,9 @@
 //! to tell the user when another program already holds one (or the desktop has no global
 //! shortcuts, e.g. Wayland).
 
-use crate::key_grab::{GrabError, KeyGrabber};
 use global_hotkey::hotkey::HotKey as Shortcut;
 use jotline_core::types::{HotkeyStatus, Settings};
+use jotline_platform::key_grab::{GrabError, KeyGrabber};
 use std::str::FromStr;
 use tauri::{AppHandle, Manager, Runtime};
 

@@ -1,8 +1,8 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use jotline_shell::cli::{self, CliCommand};
-use jotline_shell::{backup_cli, data_dir, export_cli, logging};
+use jotline_platform::cli::{self, CliCommand};
+use jotline_platform::{backup_cli, data_dir, export_cli, logging};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
                 eprintln!("jotline: {reason}");
             }
             logging::log_panics();
-            jotline_shell::instance::run(command)
+            jotline_platform::instance::run(command, Box::new(jotline_shell::app::run))
         }
     };
     ExitCode::from(code.clamp(0, 255) as u8)

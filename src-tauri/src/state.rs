@@ -65,10 +65,9 @@ impl AppState {
 
     /// The journal, or the start-up failure as the error every command returns.
     pub fn journal(&self) -> Result<&Journal, ApiError> {
-        self.journal.as_ref().map_err(|e| ApiError {
-            code: e.code,
-            message: e.message.clone(),
-        })
+        self.journal
+            .as_ref()
+            .map_err(|e| ApiError::new(e.code, e.message.clone()))
     }
 
     pub fn core(&self) -> Result<&Core, ApiError> {

@@ -2,7 +2,8 @@
 //! picker (opened from Rust, so the webview needs no dialog permission), and the export.
 
 use crate::state::AppState;
-use jotline_core::types::{ApiError, ErrorCode, ExportFormat, ExportSummary};
+use jotline_core::export::folder;
+use jotline_core::types::{ApiError, ExportFormat, ExportSummary};
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -11,11 +12,9 @@ use tracing::instrument;
 /// `~/Documents/Jotline export YYYY-MM-DD` (the home folder when there is no Documents).
 #[tauri::command]
 pub async fn default_export_folder() -> Result<String, ApiError> {
-    let base = dirs::document_dir()
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| invalid("There is no home folder; type a folder to export to."))?;
-    let name = format!("Jotline export {}", chrono::Local::now().format("%Y-%m-%d"));
-    Ok(base.join(name).display().to_string())
+    let today = chrono::Local::now().date_naive();
+    let dir = folder::suggested_folder(dirs::document_dir(), dirs::home_dir(), today)?;
+    Ok(dir.display().to_string())
 }
 
 /// The folder the user picked, or `None` when they cancelled.
@@ -26,7 +25,9 @@ pub async fn choose_export_folder<R: Runtime>(
 ) -> Result<Option<String>, ApiError> {
     // Without the dialog plugin (the mock runtime of the command tests) there is no picker.
     if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_none() {
-        return Err(invalid("No folder picker here; type the folder instead."));
+        return Err(ApiError::invalid(
+            "No folder picker here; type the folder instead.",
+        ));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut picker = app.dialog().file().set_title("Export the journal to");
@@ -49,7 +50,7 @@ pub async fn choose_export_folder<R: Runtime>(
     picked
         .map(|path| path.into_path().map(|p| p.display().to_string()))
         .transpose()
-        .map_err(|err| invalid(&format!("That folder cannot be used: {err}")))
+        .map_err(|err| ApiError::invalid(format!("That folder cannot be used: {err}")))
 }
 
 #[tauri::command]
@@ -59,38 +60,7 @@ pub async fn export_journal(
     format: ExportFormat,
     dir: String,
 ) -> Result<ExportSummary, ApiError> {
-    let dir = export_dir(&dir)?;
+    let dir = folder::typed_folder(&dir, dirs::home_dir().as_deref())?;
     let core = state.core()?.clone();
-    tauri::async_runtime::spawn_blocking(move || core.export_journal(format, &dir))
-        .await
-        .map_err(|err| ApiError {
-            code: ErrorCode::Internal,
-            message: format!("The export stopped: {err}"),
-        })?
-        .map_err(ApiError::from)
-}
-
-/// An absolute folder; `~/` means the home folder.
-fn export_dir(dir: &str) -> Result<PathBuf, ApiError> {
-    let dir = dir.trim();
-    if dir.is_empty() {
-        return Err(invalid("Choose a folder to export to."));
-    }
-    let path = match (dir.strip_prefix("~/"), dirs::home_dir()) {
-        (Some(rest), Some(home)) => home.join(rest),
-        _ => PathBuf::from(dir),
-    };
-    if !path.is_absolute() {
-        return Err(invalid(&format!(
-            "`{dir}` is not a full path; choose the folder with Choose… or type a path starting with /."
-        )));
-    }
-    Ok(path)
-}
-
-fn invalid(message: &str) -> ApiError {
-    ApiError {
-        code: ErrorCode::InvalidInput,
-        message: message.to_owned(),
-    }
+    Ok(tokio::task::spawn_blocking(move || core.export_journal(format, &dir)).await??)
 }

@@ -25,6 +25,7 @@
 //!   tell it from the user's words.
 
 mod files;
+pub mod folder;
 pub mod json;
 pub mod markdown;
 mod read;

@@ -190,3 +190,44 @@ fn the_data_folder_is_refused_as_a_target() {
     );
     assert_eq!(database_dump(&f), before);
 }
+
+#[test]
+fn the_suggested_folder_is_dated_in_documents_or_else_home() {
+    use jotline_core::export::folder::suggested_folder;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 14).unwrap();
+    let docs = Some(std::path::PathBuf::from("/home/ann/Documents"));
+    let home = Some(std::path::PathBuf::from("/home/ann"));
+    assert_eq!(
+        suggested_folder(docs, home.clone(), day).unwrap(),
+        std::path::Path::new("/home/ann/Documents/Jotline export 2026-03-14")
+    );
+    assert_eq!(
+        suggested_folder(None, home, day).unwrap(),
+        std::path::Path::new("/home/ann/Jotline export 2026-03-14")
+    );
+    let err = suggested_folder(None, None, day).unwrap_err();
+    assert_eq!(err.code(), jotline_core::ErrorCode::InvalidInput);
+}
+
+#[test]
+fn a_typed_folder_must_be_a_full_path_and_tilde_means_home() {
+    use jotline_core::export::folder::typed_folder;
+    let home = std::path::Path::new("/home/ann");
+    assert_eq!(
+        typed_folder("  ~/out ", Some(home)).unwrap(),
+        home.join("out")
+    );
+    assert_eq!(
+        typed_folder("/tmp/x", None).unwrap(),
+        std::path::Path::new("/tmp/x")
+    );
+    for bad in ["", "   ", "relative/dir", "~/no-home"] {
+        let err = typed_folder(bad, None).unwrap_err();
+        assert_eq!(err.code(), jotline_core::ErrorCode::InvalidInput, "{bad:?}");
+    }
+    let err = typed_folder("out", Some(home)).unwrap_err();
+    assert!(
+        err.user_message().contains("`out` is not a full path"),
+        "{err}"
+    );
+}

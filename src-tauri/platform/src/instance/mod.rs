@@ -23,11 +23,15 @@ use std::time::{Duration, Instant};
 /// How long a second launch keeps trying to reach a running app that is still starting.
 const REACH_RUNNING_APP: Duration = Duration::from_secs(20);
 
-/// Runs `command` (anything but export, version, help) as this journal's app, or hands it to
-/// the app already running on the journal. Returns the process exit code.
-pub fn run(command: CliCommand) -> i32 {
+/// What becomes the journal's app: gets the command and the listener for later launches
+/// (if the socket could be bound), returns the exit code.
+pub type RunApp = Box<dyn FnOnce(CliCommand, Option<Listener>) -> i32>;
+
+/// Runs `command` (anything but export, backup, version, help) as this journal's app through
+/// `app`, or hands it to the app already running on the journal. Returns the process exit
+/// code.
+pub fn run(command: CliCommand, app: RunApp) -> i32 {
     let Some(dir) = data_dir::resolve() else {
-        eprintln!("jotline: no home folder for the journal");
         return refused(&command, "no home folder for the journal");
     };
     let Some(request) = Request::from_command(&command) else {
@@ -36,7 +40,7 @@ pub fn run(command: CliCommand) -> i32 {
     let deadline = Instant::now() + REACH_RUNNING_APP;
     loop {
         match JournalLock::acquire(&dir) {
-            Ok(lock) => return primary::run(command, &lock, &dir),
+            Ok(lock) => return primary::run(command, &lock, &dir, app),
             Err(JournalLockError::Held(canonical)) => {
                 match send(&socket_path(&canonical), &request) {
                     Ok(reply) => return reply.report(&command),

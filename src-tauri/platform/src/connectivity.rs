@@ -1,9 +1,7 @@
 //! "The network came back": on Linux, NetworkManager's `StateChanged` signal on the system
-//! bus sends `Trigger::Reconnect` to the running sync engine. Without a system bus or
-//! NetworkManager this logs once and does nothing; the engine's backoff still retries.
-
-use jotline_core::sync::Trigger;
-use tauri::{AppHandle, Runtime};
+//! bus calls back (the app sends `Trigger::Reconnect` to the running sync engine). Without a
+//! system bus or NetworkManager this logs once and does nothing; the engine's backoff still
+//! retries.
 
 /// NM_STATE_CONNECTED_SITE: a network is up, maybe without a route to the internet.
 const NM_STATE_CONNECTED_SITE: u32 = 60;
@@ -18,13 +16,13 @@ pub fn is_reconnect(previous: Option<u32>, current: u32) -> bool {
 
 /// Starts watching connectivity in a background thread (Linux; a no-op elsewhere). Never
 /// fails: problems are logged.
-pub fn watch<R: Runtime>(app: AppHandle<R>) {
+pub fn watch(on_reconnect: impl Fn() + Send + 'static) {
     #[cfg(target_os = "linux")]
     {
         let spawned = std::thread::Builder::new()
             .name("jotline-connectivity".into())
             .spawn(move || {
-                if let Err(err) = linux::watch_network_manager(|| reconnect(&app)) {
+                if let Err(err) = linux::watch_network_manager(on_reconnect) {
                     tracing::info!(%err, "no NetworkManager on the system bus: no reconnect trigger");
                 }
             });
@@ -33,22 +31,7 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = app;
-}
-
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn reconnect<R: Runtime>(app: &AppHandle<R>) {
-    use tauri::Manager;
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let Some(state) = app.try_state::<crate::state::AppState>() else {
-            return;
-        };
-        let Ok(journal) = state.journal() else { return };
-        if journal.sync.trigger(Trigger::Reconnect).await {
-            tracing::info!("network came back: sync triggered");
-        }
-    });
+    let _ = on_reconnect;
 }
 
 #[cfg(target_os = "linux")]

@@ -9,7 +9,7 @@ use jotline_core::{Core, CoreConfig, JournalLock, SystemClock};
 use std::path::Path;
 use std::sync::Arc;
 
-pub fn run(command: CliCommand, lock: &JournalLock, dir: &Path) -> i32 {
+pub fn run(command: CliCommand, lock: &JournalLock, dir: &Path, app: super::RunApp) -> i32 {
     if let CliCommand::CaptureText(text) = &command {
         return capture_now(dir, text);
     }
@@ -20,7 +20,7 @@ pub fn run(command: CliCommand, lock: &JournalLock, dir: &Path) -> i32 {
             None
         }
     };
-    crate::app::run(command, listener)
+    app(command, listener)
 }
 
 /// `jotline capture TEXT` with no app running: save it and say so; exit code 0 or 1.
