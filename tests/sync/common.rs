@@ -98,7 +98,8 @@ impl Device {
     /// One round through the proxy, backoff ignored, failed pushes retryable at once.
     pub async fn round(&self, session: &Session) -> Result<RoundReport, SyncError> {
         self.core()
-            .sync_round(&self.client, session, Duration::ZERO, true)
+            .sync()
+            .round(&self.client, session, Duration::ZERO, true)
             .await
     }
 

@@ -40,14 +40,14 @@ async fn lost_push_response_then_retry_applies_nothing_twice() {
 
     // The retry (the same ops, the same op_seqs) is all duplicates ...
     let core = device.core();
-    let req = core.sync_push_request(PUSH_BATCH, true).unwrap().unwrap();
+    let req = core.sync().push_request(PUSH_BATCH, true).unwrap().unwrap();
     assert_eq!(req.ops.len(), 3);
     let resp = device.client.push(&session, &req).await.unwrap();
     assert!(
         resp.results.iter().all(|r| r.status == OpStatus::Duplicate),
         "{resp:?}"
     );
-    let outcome = core.sync_apply_push(&req, &resp).unwrap();
+    let outcome = core.sync().apply_push(&req, &resp).unwrap();
     assert_eq!(outcome.acknowledged.len(), 3);
     // ... so the outbox empties and the server holds each row once.
     assert!(device.outbox().is_empty());
@@ -173,7 +173,7 @@ async fn malformed_and_truncated_pull_responses_lose_nothing() {
 
         let entries_before = reader.entries();
         let outbox_before = reader.outbox();
-        let cursor_before = reader.core().sync_cursor().unwrap();
+        let cursor_before = reader.core().sync().cursor().unwrap();
         reader.proxy.inject(PULL, fault.clone(), 1);
         let err = reader.round(&session).await.unwrap_err();
         assert_clear_malformed(&err, &format!("{fault:?} pull"));
@@ -193,14 +193,14 @@ async fn malformed_and_truncated_pull_responses_lose_nothing() {
             assert_eq!(reader.outbox(), outbox_before);
         }
         assert_eq!(
-            reader.core().sync_cursor().unwrap(),
+            reader.core().sync().cursor().unwrap(),
             cursor_before,
             "{fault:?}: the cursor stays"
         );
 
         let report = reader.round(&session).await.unwrap();
         assert_eq!(report.entries_updated.len(), 3, "{fault:?}: {report:?}");
-        assert_ne!(reader.core().sync_cursor().unwrap(), cursor_before);
+        assert_ne!(reader.core().sync().cursor().unwrap(), cursor_before);
         assert_eq!(reader.entries(), server_entries(&db, session.user_id).await);
     }
     assert!(reader.entries().contains_key(&own));
@@ -230,7 +230,7 @@ async fn a_long_outage_dead_letters_nothing_and_everything_goes_out_afterwards()
         device.proxy.inject("/", fault.clone(), usize::MAX);
         let err = device.round(&session).await.unwrap_err();
         assert!(err.is_transient(), "round {round} ({fault:?}): {err:?}");
-        let dead = device.core().sync_dead_letters().unwrap();
+        let dead = device.core().sync().dead_letters().unwrap();
         assert!(
             dead.is_empty(),
             "round {round} ({fault:?}) dead-lettered {dead:?}"
@@ -271,7 +271,7 @@ async fn an_op_dead_after_refusals_holds_back_the_later_ops_of_its_row() {
         let err = device.round(&session).await.unwrap_err();
         assert!(!err.is_transient(), "{err:?}");
     }
-    let dead = device.core().sync_dead_letters().unwrap();
+    let dead = device.core().sync().dead_letters().unwrap();
     assert_eq!(dead.len(), 1, "the create went dead: {dead:?}");
     device
         .core()
@@ -298,7 +298,8 @@ async fn an_op_dead_after_refusals_holds_back_the_later_ops_of_its_row() {
     // The user retries the dead create: it goes out first, then the edit it held back.
     device
         .core()
-        .sync_retry_dead(dead[0].op.op_seq)
+        .sync()
+        .retry_dead(dead[0].op.op_seq)
         .unwrap()
         .unwrap();
     let report = device.round(&session).await.unwrap();

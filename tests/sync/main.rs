@@ -1,4 +1,4 @@
-//! The app's real sync client (`jotline_core`: `Core::sync_round`, `SyncEngine`) against the
+//! The app's real sync client (`jotline_core`: `LocalSync::round`, `SyncEngine`) against the
 //! real server (`migrations/server` on a throwaway Postgres behind the local backend), with
 //! network faults injected by a proxy in front of each device.
 

@@ -198,7 +198,7 @@ async fn randomized_devices_converge_and_lose_nothing() {
     );
     // Only transient faults were injected, and those never dead-letter an op.
     for device in &devices {
-        let dead = device.core().sync_dead_letters().unwrap();
+        let dead = device.core().sync().dead_letters().unwrap();
         assert!(
             dead.is_empty(),
             "{}: transient faults dead-lettered {dead:?} (seed {seed})",
@@ -241,7 +241,7 @@ async fn randomized_devices_converge_and_lose_nothing() {
             outbox.is_empty(),
             "{} still queues {outbox:?}, dead: {:?} (seed {seed})",
             device.name,
-            device.core().sync_dead_letters().unwrap()
+            device.core().sync().dead_letters().unwrap()
         );
         let (client_id, last_seq) = device.sync_meta();
         if last_seq > 0 {

@@ -35,7 +35,7 @@ async fn two_users_never_mix_journals() {
     let report = b.round(&bob).await.unwrap();
     assert_eq!(report.rejected, 1, "{report:?}");
     assert_eq!(report.pushed, 0, "{report:?}");
-    let dead = b.core().sync_dead_letters().unwrap();
+    let dead = b.core().sync().dead_letters().unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].op.row_id, a1.to_string());
     let reason = dead[0].last_error.clone().unwrap_or_default();
@@ -56,7 +56,7 @@ async fn two_users_never_mix_journals() {
     // Bob's server journal is his one row; his pulls never brought Alice's.
     let server_b = server_entries(&db, bob.user_id).await;
     assert_eq!(server_b.keys().copied().collect::<Vec<_>>(), vec![b1]);
-    b.core().sync_reset_cursor().unwrap();
+    b.core().sync().reset_cursor().unwrap();
     let report = b.round(&bob).await.unwrap();
     assert!(report.entries_updated.is_empty(), "{report:?}");
     assert!(

@@ -124,7 +124,8 @@ fn endpoint(backend: &LocalBackend) -> Arc<dyn Transcriber> {
 
 async fn sync(d: &Device) {
     d.core
-        .sync_round(&d.sync, &d.session, Duration::from_secs(1), true)
+        .sync()
+        .round(&d.sync, &d.session, Duration::from_secs(1), true)
         .await
         .unwrap();
 }

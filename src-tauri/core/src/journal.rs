@@ -7,11 +7,12 @@ use crate::edit;
 use crate::error::CoreError;
 use crate::events::EventBus;
 use crate::settings::{self, HeldSettings};
+use crate::store::checkpointer;
 use crate::store::entries::{self, EntryRow, ENTRY_FIELDS};
 use crate::store::outbox::{self, Op};
+use crate::store::pending_captures::voice as voice_captures;
 use crate::store::search::{self, SearchQuery};
 use crate::store::{self, to_ms, truncate_ms};
-use crate::store::{checkpointer, voice_captures};
 use crate::types::{
     AppStatus, CaptureSaved, CoreEvent, Entry, EntryPatch, Settings, Surface, SyncState,
     TimelineCursor, TimelinePage,

@@ -3,7 +3,7 @@
 
 use crate::error::CoreError;
 use crate::store::outbox::{self, OutboxOp};
-use crate::store::{from_ms, sync_meta};
+use crate::store::{entries, from_ms, journal_reset, sync_meta};
 use crate::types::{OutboxItem, SyncDetails};
 use crate::Core;
 use rusqlite::TransactionBehavior;
@@ -31,14 +31,6 @@ impl Core {
         Ok(id.and_then(|s| Uuid::parse_str(&s).ok()))
     }
 
-    /// Outbox ops not yet on the server, dead letters included.
-    pub fn unsynced_count(&self) -> Result<u64, CoreError> {
-        let n: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
     /// Makes this journal `user`'s. A journal of another user is replaced (never merged):
     /// refused while it holds unsynced changes unless `discard_pending`.
     #[tracing::instrument(skip(self))]
@@ -54,36 +46,17 @@ impl Core {
             let same = previous.as_deref() == Some(user.to_string().as_str());
             if previous.is_none() || same {
                 if previous.is_none() {
-                    tx.execute(
-                        "UPDATE sync_meta SET user_id = ?1, cursor = NULL WHERE id = 1",
-                        [user.to_string()],
-                    )?;
+                    sync_meta::set_user_id(&tx, &user.to_string())?;
                 }
                 tx.commit()?;
                 return Ok(AccountSwitch::Keep);
             }
-            let unsynced: i64 = tx.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+            let unsynced = outbox::total_count(&tx)?;
             if unsynced > 0 && !discard_pending {
-                return Ok(AccountSwitch::Refused {
-                    unsynced: u64::try_from(unsynced).unwrap_or(0),
-                });
+                return Ok(AccountSwitch::Refused { unsynced });
             }
-            let ids: Vec<Uuid> = tx
-                .prepare("SELECT id FROM entries WHERE deleted_at IS NULL")?
-                .query_map([], |r| r.get::<_, String>(0))?
-                .filter_map(|r| r.ok().and_then(|s| Uuid::parse_str(&s).ok()))
-                .collect();
-            tx.execute_batch(
-                "DELETE FROM outbox;
-                 DELETE FROM sync_parked;
-                 DELETE FROM pending_captures;
-                 DELETE FROM entries;",
-            )?;
-            tx.execute(
-                "UPDATE sync_meta SET user_id = ?1, cursor = NULL, last_pull_at = NULL,
-                     last_push_at = NULL WHERE id = 1",
-                [user.to_string()],
-            )?;
+            let ids = entries::live_ids(&tx)?;
+            journal_reset::hand_over(&tx, &user.to_string())?;
             tx.commit()?;
             tracing::info!(
                 removed = ids.len(),
@@ -106,7 +79,7 @@ impl Core {
     pub fn sync_details(&self) -> Result<SyncDetails, CoreError> {
         let conn = self.conn();
         let pending = outbox::live_batch(&conn, PENDING_LIST_LIMIT)?;
-        let errors = last_errors(&conn, &pending)?;
+        let errors = outbox::last_errors(&conn, &pending)?;
         let pending = pending
             .into_iter()
             .zip(errors)
@@ -122,16 +95,6 @@ impl Core {
             dead_letters,
         })
     }
-}
-
-fn last_errors(
-    conn: &rusqlite::Connection,
-    ops: &[OutboxOp],
-) -> rusqlite::Result<Vec<Option<String>>> {
-    let mut stmt = conn.prepare_cached("SELECT last_error FROM outbox WHERE op_seq = ?1")?;
-    ops.iter()
-        .map(|op| stmt.query_row([op.op_seq], |r| r.get(0)))
-        .collect()
 }
 
 fn item(op: OutboxOp, last_error: Option<String>) -> OutboxItem {

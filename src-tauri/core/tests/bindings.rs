@@ -8,7 +8,7 @@ use ts_rs::{Config, TS};
 fn bindings() -> String {
     let cfg = Config::default();
     let mut out = String::from(
-        "// Generated from src-tauri/core/src/types.rs by src-tauri/core/tests/bindings.rs. Do not edit.\n",
+        "// Generated from src-tauri/core/src/types/ by src-tauri/core/tests/bindings.rs. Do not edit.\n",
     );
     macro_rules! add {
         ($($t:ty),*) => {$(
@@ -35,7 +35,6 @@ fn bindings() -> String {
         Account,
         OutboxItem,
         SyncDetails,
-        CloudUpdate,
         CaptureStatus,
         VoiceMemo,
         VoiceMode,

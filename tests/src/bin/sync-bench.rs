@@ -6,7 +6,7 @@
 //! Run: `cargo run --release -p jotline-tests --bin sync-bench`.
 //!
 //! - `push_10k_s`: a client with 10,000 created entries (one bulk import, so 10,000 pending
-//!   ops) runs `Core::sync_push_all` until the outbox is empty (batches of `PUSH_BATCH`).
+//!   ops) runs `LocalSync::push_all` until the outbox is empty (batches of `PUSH_BATCH`).
 //! - `push_10k_naive_s`: the naive baseline on a fresh user: one `sync_push` rpc per row,
 //!   sequentially (a per-row REST upsert), requests built before the clock starts. It only
 //!   sends (no local bookkeeping), which favours the baseline. If the first 1,000 rows project
@@ -17,9 +17,9 @@
 //!   would have been (versions 1..=200, `sync_state.version = 200`), then analyzed. A fresh
 //!   client in a CHILD process (this binary re-run as `pull-child`; the backend and Postgres
 //!   stay in this process and its children) signs in, resets its peak-RSS mark
-//!   (`/proc/self/clear_refs` ← 5), runs `Core::sync_pull_all` and reports the time and
+//!   (`/proc/self/clear_refs` ← 5), runs `LocalSync::pull_all` and reports the time and
 //!   `VmHWM − VmRSS before the pull`. The parent then counts the rows in the child's database.
-//! - `sync_noop_ms`: median of [`NOOP_ROUNDS`] full `Core::sync_round`s of the 10k client
+//! - `sync_noop_ms`: median of [`NOOP_ROUNDS`] full `LocalSync::round`s of the 10k client
 //!   once it is caught up (nothing to push, nothing to pull), straight to the backend.
 //! - `sync_requests_per_round`: the same rounds through a `FaultProxy` without faults, which
 //!   counts every HTTP request it forwards.
@@ -86,12 +86,13 @@ async fn parent() -> anyhow::Result<()> {
     let push_session = sign_up(&auth, "push").await?;
     let push_dir = tempfile::tempdir()?;
     let core = open_core(push_dir.path())?;
-    core.sync_set_user(push_session.user_id)?;
+    core.sync().set_user(push_session.user_id)?;
     let items = new_entries(&mut rng, PUSH_ROWS);
     core.import_entries(&items)?;
     let mut report = RoundReport::default();
     let started = Instant::now();
-    core.sync_push_all(&client, &push_session, RETRY_DELAY, false, &mut report)
+    core.sync()
+        .push_all(&client, &push_session, RETRY_DELAY, false, &mut report)
         .await?;
     let push_s = started.elapsed().as_secs_f64();
     ensure!(
@@ -120,7 +121,8 @@ async fn parent() -> anyhow::Result<()> {
 
     // --- no-op rounds on the caught-up 10k client ---
     let mut catch_up = RoundReport::default();
-    core.sync_pull_all(&client, &push_session, &mut catch_up)
+    core.sync()
+        .pull_all(&client, &push_session, &mut catch_up)
         .await?;
     eprintln!("catch-up pull: {} pages", catch_up.pages);
     let noop_ms = noop_rounds(&core, &client, &push_session).await?;
@@ -129,7 +131,8 @@ async fn parent() -> anyhow::Result<()> {
     let before = proxy.requests().len();
     for _ in 0..NOOP_ROUNDS {
         let r = core
-            .sync_round(&proxied, &push_session, RETRY_DELAY, false)
+            .sync()
+            .round(&proxied, &push_session, RETRY_DELAY, false)
             .await?;
         ensure!(
             r.pushed == 0 && r.entries_updated.is_empty(),
@@ -255,7 +258,10 @@ async fn noop_rounds(core: &Core, client: &SyncClient, session: &Session) -> any
     let mut samples = Vec::with_capacity(NOOP_ROUNDS);
     for i in 0..NOOP_WARMUP + NOOP_ROUNDS {
         let started = Instant::now();
-        let r = core.sync_round(client, session, RETRY_DELAY, false).await?;
+        let r = core
+            .sync()
+            .round(client, session, RETRY_DELAY, false)
+            .await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         ensure!(
             r.pushed == 0 && r.entries_updated.is_empty(),
@@ -324,7 +330,7 @@ async fn pull_child(url: &str, anon_key: &str, email: &str, data_dir: &Path) -> 
         .sign_in(email, PASSWORD)
         .await?;
     let core = open_core(data_dir)?;
-    core.sync_set_user(session.user_id)?;
+    core.sync().set_user(session.user_id)?;
     let client = SyncClient::new(config)?;
     let reset = std::fs::write("/proc/self/clear_refs", "5");
     let base_kb = proc_status_kb("VmRSS")?;
@@ -334,7 +340,7 @@ async fn pull_child(url: &str, anon_key: &str, email: &str, data_dir: &Path) -> 
     }
     let mut report = RoundReport::default();
     let started = Instant::now();
-    core.sync_pull_all(&client, &session, &mut report).await?;
+    core.sync().pull_all(&client, &session, &mut report).await?;
     let secs = started.elapsed().as_secs_f64();
     let peak_kb = proc_status_kb("VmHWM")?;
     eprintln!(

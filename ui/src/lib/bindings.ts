@@ -1,4 +1,4 @@
-// Generated from src-tauri/core/src/types.rs by src-tauri/core/tests/bindings.rs. Do not edit.
+// Generated from src-tauri/core/src/types/ by src-tauri/core/tests/bindings.rs. Do not edit.
 
 export type Entry = { id: string, 
 /**
@@ -158,8 +158,6 @@ export type SyncDetails = { pending: Array<OutboxItem>,
  * Total pending (the list is capped).
  */
 pendingTotal: number, deadLetters: Array<OutboxItem>, };
-
-export type CloudUpdate = { entriesUpdated: number, };
 
 export type CaptureStatus = "pending" | "uploading" | "parsing" | "ready" | "error";
 

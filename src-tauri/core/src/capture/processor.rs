@@ -14,7 +14,7 @@ use super::uploader::{AudioUploader, UploadError};
 use crate::error::CoreError;
 use crate::store::entries;
 use crate::store::outbox::{self, Op};
-use crate::store::voice_captures::{self, VoiceWork};
+use crate::store::pending_captures::voice::{self as voice_captures, VoiceWork};
 use crate::transcribe::{AudioInput, TranscribeError, Transcriber};
 use crate::types::CaptureStatus;
 use crate::Core;

@@ -6,7 +6,9 @@ use super::audio::{recover_unfinished, RecoveredWav};
 use crate::error::CoreError;
 use crate::store::entries::{self, EntryRow, ENTRY_FIELDS};
 use crate::store::outbox::{self, Op};
-use crate::store::voice_captures::{self, NewVoiceCapture, VOICE_CAPTURE_FIELDS};
+use crate::store::pending_captures::voice::{
+    self as voice_captures, NewVoiceCapture, VOICE_CAPTURE_FIELDS,
+};
 use crate::types::{CaptureSaved, Entry, Surface};
 use crate::Core;
 use rusqlite::TransactionBehavior;

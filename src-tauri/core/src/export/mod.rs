@@ -35,7 +35,8 @@ pub use read::read_markdown;
 
 use crate::error::CoreError;
 use crate::store::entries::{self, EntryRow};
-use crate::store::{from_ms, voice_captures};
+use crate::store::from_ms;
+use crate::store::pending_captures::voice as voice_captures;
 use crate::types::{Entry, ExportFormat, ExportSummary, VoiceMemo};
 use crate::Core;
 use chrono::{DateTime, Local, TimeZone, Utc};

@@ -220,6 +220,14 @@ pub(crate) fn all_live(conn: &Connection) -> rusqlite::Result<Vec<EntryRow>> {
 }
 
 /// Number of live entries.
+/// Ids of the entries not deleted.
+pub(crate) fn live_ids(conn: &Connection) -> rusqlite::Result<Vec<Uuid>> {
+    conn.prepare_cached("SELECT id FROM entries WHERE deleted_at IS NULL")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter_map(|r| r.map(|s| Uuid::parse_str(&s).ok()).transpose())
+        .collect()
+}
+
 pub(crate) fn count_live(conn: &Connection) -> rusqlite::Result<u64> {
     let n: i64 = conn
         .prepare_cached("SELECT count(*) FROM entries WHERE deleted_at IS NULL")?

@@ -5,12 +5,14 @@ pub(crate) mod checkpointer;
 pub(crate) mod damaged_text;
 pub mod entries;
 pub(crate) mod integrity;
+pub(crate) mod journal_reset;
 pub mod migrations;
 pub mod outbox;
 pub mod pending_captures;
 pub mod search;
 pub mod sync_meta;
-pub mod voice_captures;
+pub mod sync_parked;
+
 pub(crate) mod wal;
 
 use crate::error::CoreError;

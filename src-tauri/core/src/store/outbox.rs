@@ -49,6 +49,19 @@ pub fn dead_count(conn: &Connection) -> rusqlite::Result<u64> {
     count(conn, "SELECT count(*) FROM outbox WHERE dead = 1")
 }
 
+/// The last failure of each op, in order.
+pub fn last_errors(conn: &Connection, ops: &[OutboxOp]) -> rusqlite::Result<Vec<Option<String>>> {
+    let mut stmt = conn.prepare_cached("SELECT last_error FROM outbox WHERE op_seq = ?1")?;
+    ops.iter()
+        .map(|op| stmt.query_row([op.op_seq], |r| r.get(0)))
+        .collect()
+}
+
+/// Every op not on the server: queued and dead-lettered.
+pub fn total_count(conn: &Connection) -> rusqlite::Result<u64> {
+    count(conn, "SELECT count(*) FROM outbox")
+}
+
 fn count(conn: &Connection, sql: &str) -> rusqlite::Result<u64> {
     let n: i64 = conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))

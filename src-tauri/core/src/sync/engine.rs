@@ -158,7 +158,7 @@ impl Worker {
                     None => break,
                     Some(Trigger::LocalWrite) => due = self.after_local_write(due),
                     Some(Trigger::FullResync) => {
-                        if let Err(e) = self.core.sync_reset_cursor() {
+                        if let Err(e) = self.core.sync().reset_cursor() {
                             tracing::warn!(error = %e, "reset cursor");
                         }
                         due = Some(Instant::now());
@@ -243,7 +243,7 @@ impl Worker {
                 Err(e) => return self.auth_failed(e),
             }
         }
-        match self.core.sync_claim_user(session.user_id) {
+        match self.core.sync().claim_user(session.user_id) {
             Ok(()) => {}
             Err(e @ SyncError::OtherAccount) => {
                 // Retrying cannot help; a new sign-in (SessionChanged) wakes the engine.
@@ -253,29 +253,22 @@ impl Worker {
             Err(e) => return self.failed(SyncPhase::Error, e.to_string()),
         }
         let mut report = RoundReport::default();
-        let mut pushed = false;
         loop {
             // The delay the next failure will wait: a failed push stamps it on its ops
             // (a clone, so the engine's own next_delay() below returns the same value).
             let delay = self.backoff.clone().next_delay();
-            let result = if pushed {
-                Ok(())
-            } else {
-                self.phase(SyncPhase::Pushing);
-                self.core
-                    .sync_push_all(&self.sync, &session, delay, ignore_backoff, &mut report)
-                    .await
-            };
-            let result = match result {
-                Ok(()) => {
-                    pushed = true;
-                    self.phase(SyncPhase::Pulling);
-                    self.core
-                        .sync_pull_all(&self.sync, &session, &mut report)
-                        .await
-                }
-                Err(e) => Err(e),
-            };
+            let result = self
+                .core
+                .sync()
+                .round_into(
+                    &self.sync,
+                    &session,
+                    delay,
+                    ignore_backoff,
+                    &mut report,
+                    &mut |phase| self.phase(phase),
+                )
+                .await;
             match result {
                 Ok(()) => {
                     self.backoff.reset();

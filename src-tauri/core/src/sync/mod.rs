@@ -18,7 +18,7 @@ pub use backoff::Backoff;
 pub use engine::{EngineConfig, SyncEngine, Trigger};
 pub use error::SyncError;
 pub use http::SyncClient;
-pub use local::{LastSync, PULL_PAGE, PUSH_BATCH};
+pub use local::{LastSync, LocalSync, PULL_PAGE, PUSH_BATCH};
 pub use pull::PullApplied;
 pub use push::PushOutcome;
 pub use round::RoundReport;

@@ -4,8 +4,8 @@ use super::error::SyncError;
 use super::protocol::{PullResponse, TABLE_CAPTURES, TABLE_ENTRIES};
 use super::rows::{RemoteRow, LOCAL_CAPTURES};
 use crate::store::outbox::{self, PendingFields};
-use crate::store::{entries, pending_captures, sync_meta};
-use rusqlite::{params, Connection};
+use crate::store::{entries, pending_captures, sync_meta, sync_parked};
+use rusqlite::Connection;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ pub(crate) fn apply_page(
         }
     }
     out.changed_captures += retry_parked(conn)?;
-    out.parked = parked_count(conn)?;
+    out.parked = sync_parked::count(conn)?;
     if let Some(cursor) = &page.next_cursor {
         sync_meta::set_cursor(conn, Some(cursor), now_ms)?;
     }
@@ -114,17 +114,12 @@ fn apply_capture(
         .map_err(SyncError::Malformed)?;
     if let Some(entry_id) = &merged.entry_id {
         if !pending_captures::entry_exists(conn, entry_id)? {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO sync_parked (table_name, row_id, row_json)
-                 VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![TABLE_CAPTURES, row.id, raw.to_string()])?;
+            sync_parked::park(conn, TABLE_CAPTURES, &row.id, &raw.to_string())?;
             return Ok(CaptureApplied::Parked);
         }
     }
     // A newer version supersedes a parked older one.
-    conn.prepare_cached("DELETE FROM sync_parked WHERE table_name = ?1 AND row_id = ?2")?
-        .execute([TABLE_CAPTURES, row.id.as_str()])?;
+    sync_parked::unpark(conn, TABLE_CAPTURES, &row.id)?;
     if local.as_ref() == Some(&merged) {
         return Ok(CaptureApplied::Unchanged);
     }
@@ -134,10 +129,7 @@ fn apply_capture(
 
 /// Applies parked captures whose entry has arrived; returns how many changed.
 fn retry_parked(conn: &Connection) -> Result<usize, SyncError> {
-    let parked: Vec<String> = conn
-        .prepare_cached("SELECT row_json FROM sync_parked WHERE table_name = ?1")?
-        .query_map([TABLE_CAPTURES], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let parked = sync_parked::rows(conn, TABLE_CAPTURES)?;
     let mut changed = 0;
     for json in parked {
         let raw: Value = serde_json::from_str(&json)
@@ -148,11 +140,4 @@ fn retry_parked(conn: &Connection) -> Result<usize, SyncError> {
         }
     }
     Ok(changed)
-}
-
-fn parked_count(conn: &Connection) -> rusqlite::Result<usize> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM sync_parked")?
-        .query_row([], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
 }

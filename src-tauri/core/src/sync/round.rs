@@ -2,9 +2,10 @@
 
 use super::error::SyncError;
 use super::http::SyncClient;
+use super::local::LocalSync;
 use super::local::{PULL_PAGE, PUSH_BATCH};
 use crate::auth::Session;
-use crate::Core;
+use crate::types::SyncPhase;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use uuid::Uuid;
@@ -24,14 +25,14 @@ pub struct RoundReport {
     pub resynced: bool,
 }
 
-impl Core {
+impl LocalSync<'_> {
     /// Pushes every due batch, then pulls until `has_more` is false.
     ///
     /// A failed push request sets the retry time of its ops to now + `retry_delay`, and a
     /// definitive refusal also counts one attempt against each (nothing for 401: the caller
     /// refreshes the token and calls again). A pull error leaves rows and cursor as they were.
     #[tracing::instrument(skip_all)]
-    pub async fn sync_round(
+    pub async fn round(
         &self,
         client: &SyncClient,
         session: &Session,
@@ -39,14 +40,39 @@ impl Core {
         ignore_backoff: bool,
     ) -> Result<RoundReport, SyncError> {
         let mut report = RoundReport::default();
-        self.sync_push_all(client, session, retry_delay, ignore_backoff, &mut report)
-            .await?;
-        self.sync_pull_all(client, session, &mut report).await?;
+        self.round_into(
+            client,
+            session,
+            retry_delay,
+            ignore_backoff,
+            &mut report,
+            &mut |_| {},
+        )
+        .await?;
         Ok(report)
     }
 
-    /// The push half of [`Core::sync_round`].
-    pub async fn sync_push_all(
+    /// [`LocalSync::round`] (the engine's round) telling `on_phase` when it pushes and when
+    /// it pulls, and adding to `report`: a round tried again after a token refresh keeps what
+    /// the first try did.
+    pub async fn round_into(
+        &self,
+        client: &SyncClient,
+        session: &Session,
+        retry_delay: Duration,
+        ignore_backoff: bool,
+        report: &mut RoundReport,
+        on_phase: &mut (dyn FnMut(SyncPhase) + Send),
+    ) -> Result<(), SyncError> {
+        on_phase(SyncPhase::Pushing);
+        self.push_all(client, session, retry_delay, ignore_backoff, report)
+            .await?;
+        on_phase(SyncPhase::Pulling);
+        self.pull_all(client, session, report).await
+    }
+
+    /// The push half of [`LocalSync::round`].
+    pub async fn push_all(
         &self,
         client: &SyncClient,
         session: &Session,
@@ -54,10 +80,10 @@ impl Core {
         ignore_backoff: bool,
         report: &mut RoundReport,
     ) -> Result<(), SyncError> {
-        while let Some(req) = self.sync_push_request(PUSH_BATCH, ignore_backoff)? {
+        while let Some(req) = self.push_request(PUSH_BATCH, ignore_backoff)? {
             match client.push(session, &req).await {
                 Ok(resp) => {
-                    let outcome = self.sync_apply_push(&req, &resp)?;
+                    let outcome = self.apply_push(&req, &resp)?;
                     report.pushed += outcome.acknowledged.len();
                     report.rejected += outcome.rejected.len();
                     if outcome.acknowledged.is_empty() && outcome.rejected.is_empty() {
@@ -69,8 +95,8 @@ impl Core {
                 Err(e) => {
                     let retry_at = chrono::Duration::from_std(retry_delay)
                         .ok()
-                        .map(|d| crate::store::from_ms(self.now_ms()) + d);
-                    let dead = self.sync_push_failed(&req, &e, retry_at)?;
+                        .map(|d| crate::store::from_ms(self.core.now_ms()) + d);
+                    let dead = self.push_failed(&req, &e, retry_at)?;
                     if !dead.is_empty() {
                         tracing::warn!(count = dead.len(), "ops dead-lettered after refusals");
                     }
@@ -81,9 +107,9 @@ impl Core {
         Ok(())
     }
 
-    /// The pull half of [`Core::sync_round`]: every page, restarting once from scratch on
+    /// The pull half of [`LocalSync::round`]: every page, restarting once from scratch on
     /// `must_resync`. Adds the changed entries to `report.entries_updated` (deduplicated).
-    pub async fn sync_pull_all(
+    pub async fn pull_all(
         &self,
         client: &SyncClient,
         session: &Session,
@@ -92,9 +118,9 @@ impl Core {
         let mut changed: BTreeSet<Uuid> = report.entries_updated.drain(..).collect();
         let mut resynced_now = false;
         loop {
-            let req = self.sync_pull_request(PULL_PAGE)?;
+            let req = self.pull_request(PULL_PAGE)?;
             let page = client.pull(session, &req).await?;
-            let applied = self.sync_apply_pull(&page)?;
+            let applied = self.apply_pull(&page)?;
             report.pages += 1;
             if applied.must_resync {
                 if resynced_now {

@@ -14,6 +14,7 @@ mod file_source;
 mod level;
 mod pacing;
 mod recorder;
+mod recording_spec;
 mod recovery;
 mod resample;
 mod ring;
@@ -27,9 +28,10 @@ pub use error::AudioError;
 pub use file_source::FileSource;
 pub use level::{Level, LevelMeter};
 pub use pacing::Pacing;
-pub use recorder::{
-    FinishedRecording, Recorder, RecorderConfig, RecorderEvent, RecordingHandle,
-    DEFAULT_LEVEL_INTERVAL, DEFAULT_MAX_DURATION, DEFAULT_SILENCE_WARNING_AFTER,
+pub use recorder::{Recorder, RecordingHandle};
+pub use recording_spec::{
+    FinishedRecording, RecorderConfig, RecorderEvent, DEFAULT_LEVEL_INTERVAL, DEFAULT_MAX_DURATION,
+    DEFAULT_SILENCE_WARNING_AFTER,
 };
 pub use recovery::{recover_unfinished, repair_wav, RecoveredWav};
 pub use ring::SampleSink;

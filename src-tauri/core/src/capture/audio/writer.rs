@@ -1,7 +1,7 @@
 //! The writer thread: drains the ring, downmixes, meters, resamples and streams to the WAV;
 //! watches the source for loss and the clock for syncing, silence and the length limit.
 
-use super::recorder::{FinishedRecording, RecorderConfig, RecorderEvent};
+use super::recording_spec::{FinishedRecording, RecorderConfig, RecorderEvent};
 use super::resample::MonoResampler;
 use super::ring::{sample_ring, SampleStream};
 use super::{

@@ -275,7 +275,7 @@ impl SyncService {
 
     /// Queues a dead letter again; the engine tries it at once.
     pub async fn retry_dead(&self, op_seq: i64) -> Result<(), ApiError> {
-        if self.core().sync_retry_dead(op_seq)?.is_none() {
+        if self.core().sync().retry_dead(op_seq)?.is_none() {
             return Err(no_failed_change(op_seq));
         }
         self.outbox_changed().await;
@@ -284,7 +284,7 @@ impl SyncService {
 
     /// "Retry all": how many were requeued (none to retry is not an error).
     pub async fn retry_all_dead(&self) -> Result<u64, ApiError> {
-        let requeued = self.core().sync_retry_all_dead()?;
+        let requeued = self.core().sync().retry_all_dead()?;
         if requeued > 0 {
             self.outbox_changed().await;
         }
@@ -294,7 +294,7 @@ impl SyncService {
     /// Drops a dead letter for good; the next round (started at once) pulls everything
     /// again, so the row returns to the server's version.
     pub async fn discard_dead(&self, op_seq: i64) -> Result<(), ApiError> {
-        if !self.core().sync_discard_dead(op_seq)? {
+        if !self.core().sync().discard_dead(op_seq)? {
             return Err(no_failed_change(op_seq));
         }
         self.outbox_changed().await;

@@ -1,5 +1,6 @@
 mod audio;
 mod draft;
+mod processing;
 mod processor;
 mod recording;
 mod text;

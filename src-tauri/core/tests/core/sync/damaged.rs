@@ -34,7 +34,7 @@ fn a_damaged_body_is_dead_lettered_and_everything_else_is_pushed() {
     let f = fixture();
     let (bad, ok) = two_notes_one_damaged(&f);
 
-    let req = f.core.sync_push_request(500, false).unwrap().unwrap();
+    let req = f.core.sync().push_request(500, false).unwrap().unwrap();
 
     let sent: Vec<(&str, String)> = req
         .ops
@@ -48,7 +48,7 @@ fn a_damaged_body_is_dead_lettered_and_everything_else_is_pushed() {
         3,
         "the other entry and both captures: {sent:?}"
     );
-    let dead = f.core.sync_dead_letters().unwrap();
+    let dead = f.core.sync().dead_letters().unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].op.row_id, bad.to_string());
     let reason = dead[0].last_error.as_deref().unwrap();
@@ -59,8 +59,8 @@ fn a_damaged_body_is_dead_lettered_and_everything_else_is_pushed() {
 fn once_repaired_the_retried_op_sends_the_new_text() {
     let f = fixture();
     let (bad, _) = two_notes_one_damaged(&f);
-    f.core.sync_push_request(500, false).unwrap();
-    let dead_seq = f.core.sync_dead_letters().unwrap()[0].op.op_seq;
+    f.core.sync().push_request(500, false).unwrap();
+    let dead_seq = f.core.sync().dead_letters().unwrap()[0].op.op_seq;
     f.core
         .update_entry(
             bad,
@@ -70,8 +70,8 @@ fn once_repaired_the_retried_op_sends_the_new_text() {
             },
         )
         .unwrap();
-    f.core.sync_retry_dead(dead_seq).unwrap().unwrap();
-    let req = f.core.sync_push_request(500, true).unwrap().unwrap();
+    f.core.sync().retry_dead(dead_seq).unwrap().unwrap();
+    let req = f.core.sync().push_request(500, true).unwrap().unwrap();
     let repaired: Vec<_> = req
         .ops
         .iter()
@@ -90,7 +90,8 @@ fn a_pulled_title_change_keeps_the_damaged_body_as_stored() {
     let row = json!({"id": bad.to_string(), "title": "From the phone", "version": 7,
                      "updated_at": "2026-03-14T10:00:00.000Z"});
     f.core
-        .sync_apply_pull(&PullResponse {
+        .sync()
+        .apply_pull(&PullResponse {
             changes: vec![Change {
                 table: "entries".into(),
                 row,
@@ -117,11 +118,11 @@ fn an_unreadable_capture_is_dead_lettered_and_the_rest_is_pushed() {
         )
         .unwrap();
 
-    let req = f.core.sync_push_request(500, false).unwrap().unwrap();
+    let req = f.core.sync().push_request(500, false).unwrap().unwrap();
 
     let sent: Vec<&str> = req.ops.iter().map(|o| o.table.as_str()).collect();
     assert_eq!(sent, vec!["entries"]);
-    let dead = f.core.sync_dead_letters().unwrap();
+    let dead = f.core.sync().dead_letters().unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].op.row_id, saved.capture_id.to_string());
 }

@@ -54,7 +54,8 @@ fn a_new_row_is_inserted_with_tags_search_event_and_cursor() {
     let mut events = f.core.subscribe();
     let applied = f
         .core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(ID, 3, "pulled #remote @ana"))],
             "v1:3:entries:x",
             false,
@@ -69,7 +70,7 @@ fn a_new_row_is_inserted_with_tags_search_event_and_cursor() {
     assert_eq!(f.core.search("#remote", 10).unwrap().len(), 1);
     assert_eq!(f.core.search("pulled", 10).unwrap().len(), 1);
     assert_eq!(
-        f.core.sync_cursor().unwrap().as_deref(),
+        f.core.sync().cursor().unwrap().as_deref(),
         Some("v1:3:entries:x")
     );
     assert_eq!(
@@ -92,7 +93,8 @@ fn a_new_row_is_inserted_with_tags_search_event_and_cursor() {
 fn an_update_without_pending_ops_overwrites_and_reindexes() {
     let f = fixture();
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(ID, 3, "old #a"))],
             "c1",
             false,
@@ -101,7 +103,8 @@ fn an_update_without_pending_ops_overwrites_and_reindexes() {
     let mut row = entry_row(ID, 4, "pulled #b");
     row["title"] = json!("T");
     f.core
-        .sync_apply_pull(&page(vec![("entries", row)], "c2", false))
+        .sync()
+        .apply_pull(&page(vec![("entries", row)], "c2", false))
         .unwrap();
     let e = f.core.get_entry(Uuid::parse_str(ID).unwrap()).unwrap();
     assert_eq!(
@@ -139,7 +142,8 @@ fn fields_with_pending_local_ops_are_not_overwritten_but_the_others_are() {
     row["title"] = json!("remote title");
     let applied = f
         .core
-        .sync_apply_pull(&page(vec![("entries", row)], "c", false))
+        .sync()
+        .apply_pull(&page(vec![("entries", row)], "c", false))
         .unwrap();
     assert_eq!(applied.changed_entries, vec![id]);
     let e = f.core.get_entry(id).unwrap();
@@ -163,7 +167,8 @@ fn a_server_tombstone_deletes_even_with_pending_local_edits() {
     let mut events = f.core.subscribe();
     let applied = f
         .core
-        .sync_apply_pull(&page(vec![("entries", row)], "c", false))
+        .sync()
+        .apply_pull(&page(vec![("entries", row)], "c", false))
         .unwrap();
     assert_eq!(applied.changed_entries, vec![id]);
     assert!(f.core.get_entry(id).is_err());
@@ -188,7 +193,8 @@ fn a_local_pending_delete_keeps_the_row_deleted() {
     f.core.delete_entry(id).unwrap();
     let applied = f
         .core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(&id.to_string(), 5, "remote edit"))],
             "c",
             false,
@@ -215,10 +221,13 @@ fn applying_the_same_page_twice_changes_nothing() {
         "c1",
         false,
     );
-    assert_eq!(f.core.sync_apply_pull(&p).unwrap().changed_entries.len(), 2);
+    assert_eq!(
+        f.core.sync().apply_pull(&p).unwrap().changed_entries.len(),
+        2
+    );
     let before = snapshot(&f);
     let mut events = f.core.subscribe();
-    let again = f.core.sync_apply_pull(&p).unwrap();
+    let again = f.core.sync().apply_pull(&p).unwrap();
     assert!(again.changed_entries.is_empty());
     assert_eq!(snapshot(&f), before);
     assert!(events.try_recv().is_err(), "no event for a no-op page");
@@ -235,7 +244,8 @@ fn rows_and_cursor_commit_together_or_not_at_all() {
         .unwrap();
     let err = f
         .core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(ID, 3, "pulled"))],
             "c1",
             false,
@@ -247,19 +257,20 @@ fn rows_and_cursor_commit_together_or_not_at_all() {
         f.count("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'pulled'"),
         0
     );
-    assert_eq!(f.core.sync_cursor().unwrap(), None);
+    assert_eq!(f.core.sync().cursor().unwrap(), None);
     f.core
         .execute_batch_for_tests("DROP TRIGGER temp.fail_cursor")
         .unwrap();
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(ID, 3, "pulled"))],
             "c1",
             false,
         ))
         .unwrap();
     assert_eq!(f.count("SELECT count(*) FROM entries"), 1);
-    assert_eq!(f.core.sync_cursor().unwrap().as_deref(), Some("c1"));
+    assert_eq!(f.core.sync().cursor().unwrap().as_deref(), Some("c1"));
 }
 
 #[test]
@@ -291,10 +302,10 @@ fn a_malformed_row_fails_the_page_and_changes_nothing() {
             "c1",
             false,
         );
-        let err = f.core.sync_apply_pull(&p).unwrap_err();
+        let err = f.core.sync().apply_pull(&p).unwrap_err();
         assert!(matches!(err, SyncError::Malformed(_)), "{bad}: {err}");
         assert_eq!(f.count("SELECT count(*) FROM entries"), 0, "{bad}");
-        assert_eq!(f.core.sync_cursor().unwrap(), None);
+        assert_eq!(f.core.sync().cursor().unwrap(), None);
     }
 }
 
@@ -302,7 +313,8 @@ fn a_malformed_row_fails_the_page_and_changes_nothing() {
 fn must_resync_resets_the_cursor_and_keeps_local_rows() {
     let f = fixture();
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(ID, 3, "pulled"))],
             "c1",
             false,
@@ -315,9 +327,9 @@ fn must_resync_resets_the_cursor_and_keeps_local_rows() {
         has_more: false,
         must_resync: true,
     };
-    let applied = f.core.sync_apply_pull(&resync).unwrap();
+    let applied = f.core.sync().apply_pull(&resync).unwrap();
     assert!(applied.must_resync);
-    assert_eq!(f.core.sync_cursor().unwrap(), None);
+    assert_eq!(f.core.sync().cursor().unwrap(), None);
     assert_eq!(f.core.status().unwrap().entry_count, 2);
     assert!(f.core.get_entry(local.entry.id).is_ok());
     assert_eq!(f.core.status().unwrap().pending_ops, 2);
@@ -333,13 +345,15 @@ fn a_capture_whose_entry_is_on_the_next_page_is_parked_then_applied() {
         "context": {"app": "editor"}, "entry_id": ID, "deleted_at": null, "version": 3});
     let first = f
         .core
-        .sync_apply_pull(&page(vec![("captures", capture)], "c1", true))
+        .sync()
+        .apply_pull(&page(vec![("captures", capture)], "c1", true))
         .unwrap();
     assert_eq!(first.parked, 1);
     assert_eq!(f.count("SELECT count(*) FROM pending_captures"), 0);
     let second = f
         .core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(ID, 3, "pulled"))],
             "c2",
             false,
@@ -367,10 +381,11 @@ fn rows_of_unknown_tables_are_skipped() {
     let f = fixture();
     let applied = f
         .core
-        .sync_apply_pull(&page(vec![("future_table", json!({"id": 1}))], "c1", false))
+        .sync()
+        .apply_pull(&page(vec![("future_table", json!({"id": 1}))], "c1", false))
         .unwrap();
     assert!(applied.changed_entries.is_empty());
-    assert_eq!(f.core.sync_cursor().unwrap().as_deref(), Some("c1"));
+    assert_eq!(f.core.sync().cursor().unwrap().as_deref(), Some("c1"));
 }
 
 #[test]
@@ -400,7 +415,8 @@ fn a_dead_lettered_edit_keeps_its_field_until_discarded_then_the_server_value_re
         ))
         .unwrap();
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(&id.to_string(), 5, "server body"))],
             "c5",
             false,
@@ -411,14 +427,15 @@ fn a_dead_lettered_edit_keeps_its_field_until_discarded_then_the_server_value_re
         "rejected edit",
         "a dead letter still protects the user's change"
     );
-    assert!(f.core.sync_discard_dead(edit).unwrap());
+    assert!(f.core.sync().discard_dead(edit).unwrap());
     assert_eq!(
-        f.core.sync_cursor().unwrap(),
+        f.core.sync().cursor().unwrap(),
         None,
         "discarding forgets the cursor so the row is pulled again"
     );
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("entries", entry_row(&id.to_string(), 5, "server body"))],
             "c5",
             false,
@@ -439,7 +456,8 @@ fn a_pulled_capture_tombstone_lands_and_an_older_version_cannot_revive_it() {
             "context": null, "entry_id": null, "deleted_at": deleted_at, "version": version})
     };
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("captures", capture(3, Value::Null))],
             "c3",
             false,
@@ -457,7 +475,8 @@ fn a_pulled_capture_tombstone_lands_and_an_older_version_cannot_revive_it() {
     assert_eq!(deleted_at(&f), None);
     let applied = f
         .core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("captures", capture(4, json!("2026-03-02T08:00:00Z")))],
             "c4",
             false,
@@ -472,7 +491,8 @@ fn a_pulled_capture_tombstone_lands_and_an_older_version_cannot_revive_it() {
             .timestamp_millis()
     );
     f.core
-        .sync_apply_pull(&page(
+        .sync()
+        .apply_pull(&page(
             vec![("captures", capture(3, Value::Null))],
             "c3",
             false,

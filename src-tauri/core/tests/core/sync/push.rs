@@ -7,7 +7,7 @@ use jotline_core::{EntryPatch, Surface};
 use serde_json::json;
 
 fn request(f: &Fixture) -> PushRequest {
-    f.core.sync_push_request(500, false).unwrap().unwrap()
+    f.core.sync().push_request(500, false).unwrap().unwrap()
 }
 
 fn response(results: &[(i64, OpStatus, Option<&str>)]) -> PushResponse {
@@ -47,7 +47,7 @@ fn bookkeeping(f: &Fixture) -> Vec<Bookkeeping> {
 #[test]
 fn empty_outbox_pushes_nothing() {
     let f = fixture();
-    assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
+    assert_eq!(f.core.sync().push_request(500, false).unwrap(), None);
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn a_capture_pushes_every_field_of_the_entry_and_the_capture_as_rfc3339_utc() {
     let f = fixture();
     let saved = f.core.capture_text("hello #tag", Surface::Cli).unwrap();
     let req = request(&f);
-    assert_eq!(req.client_id, f.core.sync_client_id().unwrap());
+    assert_eq!(req.client_id, f.core.sync().client_id().unwrap());
     assert_eq!(req.ops.len(), 2);
     let entry = &req.ops[0];
     assert_eq!((entry.op_seq, entry.table.as_str()), (1, "entries"));
@@ -132,7 +132,7 @@ fn batches_are_a_prefix_of_the_queue_in_op_seq_order() {
             .capture_text(&format!("n{i}"), Surface::InApp)
             .unwrap();
     }
-    let req = f.core.sync_push_request(4, false).unwrap().unwrap();
+    let req = f.core.sync().push_request(4, false).unwrap().unwrap();
     let seqs: Vec<i64> = req.ops.iter().map(|o| o.op_seq).collect();
     assert_eq!(seqs, vec![1, 2, 3, 4]);
 }
@@ -146,7 +146,8 @@ fn response_removes_applied_and_duplicate_dead_letters_rejected_and_keeps_missin
     assert_eq!(req.ops.len(), 4);
     let outcome = f
         .core
-        .sync_apply_push(
+        .sync()
+        .apply_push(
             &req,
             &response(&[
                 (1, OpStatus::Duplicate, None),
@@ -167,14 +168,14 @@ fn response_removes_applied_and_duplicate_dead_letters_rejected_and_keeps_missin
         ]
     );
     assert_eq!(f.core.status().unwrap().pending_ops, 1);
-    let dead = f.core.sync_dead_letters().unwrap();
+    let dead = f.core.sync().dead_letters().unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].op.op_seq, 3);
     assert_eq!(dead[0].last_error.as_deref(), Some("body too long"));
     // The next batch skips the dead op.
     let next = request(&f);
     assert_eq!(next.ops.iter().map(|o| o.op_seq).collect::<Vec<_>>(), [4]);
-    assert!(f.core.sync_last_times().unwrap().push.is_some());
+    assert!(f.core.sync().last_times().unwrap().push.is_some());
 }
 
 /// Failures that say nothing about the ops: an outage of any length must not dead-letter.
@@ -209,7 +210,7 @@ fn transient_failures_only_back_off_and_never_dead_letter() {
     for error in transient_failures() {
         assert!(error.is_transient(), "{error:?}");
         for attempt in 1..=(3 * MAX_ATTEMPTS) {
-            let req = f.core.sync_push_request(500, true).unwrap().unwrap();
+            let req = f.core.sync().push_request(500, true).unwrap().unwrap();
             assert_eq!(
                 req.ops.len(),
                 2,
@@ -218,7 +219,8 @@ fn transient_failures_only_back_off_and_never_dead_letter() {
             let retry_at = t0() + Duration::minutes(attempt);
             let dead = f
                 .core
-                .sync_push_failed(&req, &error, Some(retry_at))
+                .sync()
+                .push_failed(&req, &error, Some(retry_at))
                 .unwrap();
             assert!(
                 dead.is_empty(),
@@ -234,12 +236,12 @@ fn transient_failures_only_back_off_and_never_dead_letter() {
                 .iter()
                 .all(|r| r.4 == Some(retry_at.timestamp_millis())));
             // Backing off: not due until the retry time unless the backoff is ignored.
-            assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
+            assert_eq!(f.core.sync().push_request(500, false).unwrap(), None);
         }
     }
     let status = f.core.status().unwrap();
     assert_eq!((status.pending_ops, status.failed_ops), (2, 0));
-    assert!(f.core.sync_dead_letters().unwrap().is_empty());
+    assert!(f.core.sync().dead_letters().unwrap().is_empty());
 }
 
 #[test]
@@ -252,11 +254,12 @@ fn refused_requests_count_attempts_and_go_dead_after_the_eighth() {
     };
     assert!(!refusal.is_transient());
     for attempt in 1..=MAX_ATTEMPTS {
-        let req = f.core.sync_push_request(500, true).unwrap().unwrap();
+        let req = f.core.sync().push_request(500, true).unwrap().unwrap();
         let retry_at = t0() + Duration::minutes(attempt);
         let dead = f
             .core
-            .sync_push_failed(&req, &refusal, Some(retry_at))
+            .sync()
+            .push_failed(&req, &refusal, Some(retry_at))
             .unwrap();
         let rows = bookkeeping(&f);
         assert!(rows.iter().all(|r| r.1 == attempt));
@@ -266,7 +269,7 @@ fn refused_requests_count_attempts_and_go_dead_after_the_eighth() {
         if attempt < MAX_ATTEMPTS {
             assert!(dead.is_empty());
             assert!(rows.iter().all(|r| !r.2));
-            assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
+            assert_eq!(f.core.sync().push_request(500, false).unwrap(), None);
         } else {
             assert_eq!(dead, vec![1, 2]);
             assert!(rows.iter().all(|r| r.2));
@@ -274,7 +277,7 @@ fn refused_requests_count_attempts_and_go_dead_after_the_eighth() {
     }
     let status = f.core.status().unwrap();
     assert_eq!((status.pending_ops, status.failed_ops), (0, 2));
-    assert_eq!(f.core.sync_push_request(500, true).unwrap(), None);
+    assert_eq!(f.core.sync().push_request(500, true).unwrap(), None);
 }
 
 #[test]
@@ -283,15 +286,16 @@ fn due_ops_are_pushed_once_the_retry_time_has_passed() {
     f.core.capture_text("one", Surface::InApp).unwrap();
     let req = request(&f);
     f.core
-        .sync_push_failed(
+        .sync()
+        .push_failed(
             &req,
             &SyncError::Timeout,
             Some(t0() + Duration::seconds(30)),
         )
         .unwrap();
-    assert_eq!(f.core.sync_push_request(500, false).unwrap(), None);
+    assert_eq!(f.core.sync().push_request(500, false).unwrap(), None);
     f.clock.advance(Duration::seconds(30));
-    assert!(f.core.sync_push_request(500, false).unwrap().is_some());
+    assert!(f.core.sync().push_request(500, false).unwrap().is_some());
 }
 
 #[test]
@@ -300,7 +304,8 @@ fn a_dead_op_can_be_retried_under_a_new_op_seq_or_discarded() {
     f.core.capture_text("one", Surface::InApp).unwrap();
     let req = request(&f);
     f.core
-        .sync_apply_push(
+        .sync()
+        .apply_push(
             &req,
             &response(&[
                 (1, OpStatus::Rejected, Some("no")),
@@ -308,10 +313,10 @@ fn a_dead_op_can_be_retried_under_a_new_op_seq_or_discarded() {
             ]),
         )
         .unwrap();
-    assert_eq!(f.core.sync_retry_dead(1).unwrap(), Some(3));
-    assert_eq!(f.core.sync_retry_dead(1).unwrap(), None);
-    assert!(f.core.sync_discard_dead(2).unwrap());
-    assert!(!f.core.sync_discard_dead(2).unwrap());
+    assert_eq!(f.core.sync().retry_dead(1).unwrap(), Some(3));
+    assert_eq!(f.core.sync().retry_dead(1).unwrap(), None);
+    assert!(f.core.sync().discard_dead(2).unwrap());
+    assert!(!f.core.sync().discard_dead(2).unwrap());
     let rows = outbox(&f);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].op_seq, 3);
@@ -330,7 +335,8 @@ fn retry_all_requeues_every_dead_op_keeping_each_rows_order() {
         .map(|o| (o.op_seq, OpStatus::Rejected, Some("no")))
         .collect();
     f.core
-        .sync_apply_push(&req, &response(&all_rejected))
+        .sync()
+        .apply_push(&req, &response(&all_rejected))
         .unwrap();
     // An edit made while its row's create is dead waits behind it.
     f.core
@@ -342,11 +348,11 @@ fn retry_all_requeues_every_dead_op_keeping_each_rows_order() {
             },
         )
         .unwrap();
-    assert_eq!(f.core.sync_dead_letters().unwrap().len(), 4);
+    assert_eq!(f.core.sync().dead_letters().unwrap().len(), 4);
     assert_eq!(f.core.status().unwrap().failed_ops, 4);
 
-    assert_eq!(f.core.sync_retry_all_dead().unwrap(), 4);
-    assert!(f.core.sync_dead_letters().unwrap().is_empty());
+    assert_eq!(f.core.sync().retry_all_dead().unwrap(), 4);
+    assert!(f.core.sync().dead_letters().unwrap().is_empty());
     let status = f.core.status().unwrap();
     assert_eq!((status.pending_ops, status.failed_ops), (5, 0));
     assert!(bookkeeping(&f)
@@ -363,5 +369,5 @@ fn retry_all_requeues_every_dead_op_keeping_each_rows_order() {
         .map(|o| o.fields.contains_key("occurred_at"))
         .collect();
     assert_eq!(a_ops, [true, false], "the create before the edit");
-    assert_eq!(f.core.sync_retry_all_dead().unwrap(), 0);
+    assert_eq!(f.core.sync().retry_all_dead().unwrap(), 0);
 }

@@ -54,7 +54,8 @@ async fn a_round_pushes_first_then_pulls_every_page() {
     ]);
     let report = f
         .core
-        .sync_round(&client(&stub), &session(), Duration::from_secs(5), false)
+        .sync()
+        .round(&client(&stub), &session(), Duration::from_secs(5), false)
         .await
         .unwrap();
     assert_eq!(report.pushed, 2);
@@ -64,7 +65,7 @@ async fn a_round_pushes_first_then_pulls_every_page() {
     assert_eq!(f.core.status().unwrap().pending_ops, 0);
     assert_eq!(f.core.status().unwrap().entry_count, 2);
     assert_eq!(
-        f.core.sync_cursor().unwrap().as_deref(),
+        f.core.sync().cursor().unwrap().as_deref(),
         Some("v1:2:entries:z")
     );
     let reqs = stub.requests();
@@ -88,7 +89,8 @@ async fn a_server_error_sets_the_retry_time_without_counting_an_attempt_and_skip
     let stub = Stub::start(vec![reply(503, "")]);
     let err = f
         .core
-        .sync_round(&client(&stub), &session(), Duration::from_secs(5), false)
+        .sync()
+        .round(&client(&stub), &session(), Duration::from_secs(5), false)
         .await
         .unwrap_err();
     assert!(
@@ -129,13 +131,14 @@ async fn an_outage_longer_than_max_attempts_rounds_dead_letters_nothing() {
         for c in [&client(&stub), &unreachable] {
             let err = f
                 .core
-                .sync_round(c, &session(), Duration::from_secs(5), true)
+                .sync()
+                .round(c, &session(), Duration::from_secs(5), true)
                 .await
                 .unwrap_err();
             assert!(err.is_transient(), "round {round}: {err:?}");
         }
         assert!(
-            f.core.sync_dead_letters().unwrap().is_empty(),
+            f.core.sync().dead_letters().unwrap().is_empty(),
             "round {round}"
         );
         assert_eq!(f.core.status().unwrap().pending_ops, 2, "round {round}");
@@ -147,7 +150,8 @@ async fn an_outage_longer_than_max_attempts_rounds_dead_letters_nothing() {
     );
     let report = f
         .core
-        .sync_round(&client(&stub), &session(), Duration::from_secs(5), true)
+        .sync()
+        .round(&client(&stub), &session(), Duration::from_secs(5), true)
         .await
         .unwrap();
     assert_eq!(report.pushed, 2);
@@ -161,7 +165,8 @@ async fn unauthorized_is_returned_without_counting_an_attempt() {
     let stub = Stub::start(vec![reply(401, r#"{"message": "JWT expired"}"#)]);
     let err = f
         .core
-        .sync_round(&client(&stub), &session(), Duration::from_secs(5), false)
+        .sync()
+        .round(&client(&stub), &session(), Duration::from_secs(5), false)
         .await
         .unwrap_err();
     assert!(matches!(err, SyncError::Unauthorized(_)), "{err:?}");
@@ -172,7 +177,8 @@ async fn unauthorized_is_returned_without_counting_an_attempt() {
 async fn must_resync_pulls_again_from_the_beginning() {
     let f = fixture();
     f.core
-        .sync_apply_pull(
+        .sync()
+        .apply_pull(
             &jotline_core::sync::protocol::PullResponse::parse(EMPTY_PAGE.as_bytes()).unwrap(),
         )
         .unwrap();
@@ -185,7 +191,8 @@ async fn must_resync_pulls_again_from_the_beginning() {
     ]);
     let report = f
         .core
-        .sync_round(&client(&stub), &session(), Duration::from_secs(5), false)
+        .sync()
+        .round(&client(&stub), &session(), Duration::from_secs(5), false)
         .await
         .unwrap();
     assert!(report.resynced);
@@ -194,7 +201,7 @@ async fn must_resync_pulls_again_from_the_beginning() {
     assert_eq!(reqs[0].json()["cursor"], "v1:2:entries:z");
     assert_eq!(reqs[1].json()["cursor"], serde_json::Value::Null);
     assert_eq!(
-        f.core.sync_cursor().unwrap().as_deref(),
+        f.core.sync().cursor().unwrap().as_deref(),
         Some("v1:9:entries:b")
     );
 }
@@ -205,10 +212,11 @@ async fn a_malformed_pull_page_changes_nothing() {
     let stub = Stub::start(vec![reply(200, r#"{"changes": [{"table": "entries""#)]);
     let err = f
         .core
-        .sync_round(&client(&stub), &session(), Duration::from_secs(5), false)
+        .sync()
+        .round(&client(&stub), &session(), Duration::from_secs(5), false)
         .await
         .unwrap_err();
     assert!(matches!(err, SyncError::Malformed(_)), "{err:?}");
-    assert_eq!(f.core.sync_cursor().unwrap(), None);
+    assert_eq!(f.core.sync().cursor().unwrap(), None);
     assert_eq!(f.core.status().unwrap().entry_count, 0);
 }

@@ -58,7 +58,7 @@ pub(crate) fn insert(conn: &Connection, c: &NewVoiceCapture<'_>) -> rusqlite::Re
     .execute(params![
         c.id,
         c.created_at_ms,
-        super::pending_captures::surface_str(c.surface),
+        super::surface_str(c.surface),
         c.audio_file,
         c.duration_ms,
         c.entry_id,

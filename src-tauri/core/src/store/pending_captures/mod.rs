@@ -1,5 +1,7 @@
 //! `pending_captures`: raw captures as typed (or, later, spoken).
 
+pub mod voice;
+
 use crate::types::Surface;
 use rusqlite::{params, Connection};
 
