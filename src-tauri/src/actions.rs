@@ -44,20 +44,20 @@ fn capture_from_cli<R: Runtime>(app: &AppHandle<R>, text: &str) -> Reply {
             };
         }
     };
-    match core.capture_text(text, Surface::Cli) {
+    match core.capture_text_or_keep_draft(text, Surface::Cli) {
         Ok(saved) => Reply::Saved {
             message: format!("Saved to the journal ({}).", saved.entry.id),
         },
-        Err(err) => {
-            // Kept as the capture draft where it fits, so the user sees it and the reason
-            // in the capture window; the sender prints it otherwise.
-            let draft = !text.trim().is_empty() && core.save_draft(text).is_ok();
-            tracing::warn!(code = ?err.code(), draft, "command-line capture not saved");
+        Err(not_saved) => {
+            let draft = not_saved.drafted;
+            tracing::warn!(code = ?not_saved.error.code(), draft, "command-line capture not saved");
+            // The capture window shows the draft and the reason; the sender prints the
+            // text otherwise.
             if draft {
                 windows::show_capture(app);
             }
             Reply::NotSaved {
-                reason: err.user_message(),
+                reason: not_saved.error.user_message(),
                 draft,
             }
         }

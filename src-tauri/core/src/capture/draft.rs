@@ -34,3 +34,27 @@ pub fn clear(path: &Path) -> Result<(), CoreError> {
     fs_atomic::remove(path)?;
     Ok(())
 }
+
+/// A capture sent from outside the capture window (`jotline capture TEXT` to the running
+/// app) that could not be saved.
+#[derive(Debug)]
+pub struct NotSaved {
+    pub error: CoreError,
+    /// The text is the capture window's draft now, so it is shown there with the reason.
+    pub drafted: bool,
+}
+
+impl crate::Core {
+    /// Saves `text`, or keeps it as the capture draft where it fits (a blank text has
+    /// nothing to keep; one too large for the journal is too large for the draft too).
+    pub fn capture_text_or_keep_draft(
+        &self,
+        text: &str,
+        surface: crate::types::Surface,
+    ) -> Result<crate::types::CaptureSaved, NotSaved> {
+        self.capture_text(text, surface).map_err(|error| NotSaved {
+            drafted: !text.trim().is_empty() && self.save_draft(text).is_ok(),
+            error,
+        })
+    }
+}
