@@ -4,7 +4,7 @@
 //! transcript arriving through sync), and searchable in the journal.
 
 use super::common::{config, sign_up};
-use jotline_core::auth::{AuthClient, MemoryTokenStore, Session, TokenStore};
+use jotline_core::auth::{AuthClient, MemoryTokenStore, Session, SessionProvider, TokenStore};
 use jotline_core::capture::audio::{FileSource, Pacing, Recorder, RecorderConfig, RecorderEvent};
 use jotline_core::capture::processor::{retry_delay_ms, ProcessorDeps};
 use jotline_core::capture::uploader::{AudioUploader, StorageUploader};
@@ -43,8 +43,10 @@ async fn device(backend: &LocalBackend) -> Device {
     tokens.save(&session).unwrap();
     let uploader = Arc::new(StorageUploader {
         storage: StorageClient::new(config(backend)).unwrap(),
-        auth: AuthClient::new(config(backend)).unwrap(),
-        tokens,
+        session: Arc::new(SessionProvider::new(
+            AuthClient::new(config(backend)).unwrap(),
+            tokens,
+        )),
     });
     Device {
         _dir: dir,

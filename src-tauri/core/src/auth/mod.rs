@@ -5,10 +5,12 @@
 
 mod client;
 mod keyring_store;
+mod session_provider;
 mod stored_session;
 
 pub use client::{AuthClient, AuthError, SignUpOutcome};
 pub use keyring_store::{KeyringTokenStore, KEYRING_SERVICE};
+pub use session_provider::{SessionError, SessionProvider, REFRESH_MARGIN};
 pub use stored_session::{load_session, refresh_session};
 
 use chrono::{DateTime, Utc};

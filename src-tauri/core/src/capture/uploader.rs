@@ -1,7 +1,7 @@
 //! Where a voice memo's audio goes before the capture row that refers to it is pushed: the
 //! signed-in user's folder in the backend's Storage.
 
-use crate::auth::{load_session, refresh_session, AuthClient, TokenStore};
+use crate::auth::{SessionError, SessionProvider};
 use crate::sync::storage::StorageClient;
 use crate::sync::SyncError;
 use std::future::Future;
@@ -28,35 +28,28 @@ pub trait AudioUploader: Send + Sync {
     fn upload<'a>(&'a self, capture_id: Uuid, wav: &'a Path) -> UploadFuture<'a>;
 }
 
-/// The app's uploader: Storage of the configured backend, with the session in the token
-/// store (refreshed once on a 401).
+/// The app's uploader: Storage of the configured backend, as the signed-in user (the
+/// session shared with the sync engine; renewed once when Storage refuses the token).
 pub struct StorageUploader {
     pub storage: StorageClient,
-    pub auth: AuthClient,
-    pub tokens: Arc<dyn TokenStore>,
+    pub session: Arc<SessionProvider>,
 }
 
 impl AudioUploader for StorageUploader {
     fn upload<'a>(&'a self, capture_id: Uuid, wav: &'a Path) -> UploadFuture<'a> {
         Box::pin(async move {
-            let mut session = match load_session(&self.tokens).await {
-                Ok(Some(s)) => s,
-                Ok(None) => return Err(UploadError::Unavailable("signed out".into())),
-                Err(e) => return Err(UploadError::Unavailable(format!("keyring: {e}"))),
-            };
+            let mut session = self.session.session().await.map_err(unavailable)?;
             let mut refreshed = false;
             loop {
                 match self.storage.upload_capture(&session, capture_id, wav).await {
                     Ok(path) => return Ok(path),
                     Err(SyncError::Unauthorized(_)) if !refreshed => {
                         refreshed = true;
-                        session = match refresh_session(&self.auth, &self.tokens, &session).await {
-                            Ok(Some(s)) => s,
-                            Ok(None) => {
-                                return Err(UploadError::Unavailable("the session expired".into()))
-                            }
-                            Err(e) => return Err(UploadError::Unavailable(e.to_string())),
-                        };
+                        session = self
+                            .session
+                            .after_rejection(&session)
+                            .await
+                            .map_err(unavailable)?;
                     }
                     Err(e) => return Err(classify(e)),
                 }
@@ -65,14 +58,19 @@ impl AudioUploader for StorageUploader {
     }
 }
 
+/// No session now: the memo waits (signed out, offline, keyring locked), it does not fail.
+fn unavailable(e: SessionError) -> UploadError {
+    UploadError::Unavailable(e.to_string())
+}
+
+/// A token Storage still refuses after one renewal waits like a signed-out session: a memo
+/// never fails because a token expired. 429/408 (and the 5xx-like statuses) are retried.
 fn classify(e: SyncError) -> UploadError {
     match e {
         SyncError::Network(_) | SyncError::Unauthorized(_) | SyncError::OtherAccount => {
             UploadError::Unavailable(e.to_string())
         }
-        SyncError::Timeout | SyncError::Server { .. } | SyncError::Malformed(_) => {
-            UploadError::Transient(e.to_string())
-        }
-        SyncError::Rejected { .. } | SyncError::Store(_) => UploadError::Rejected(e.to_string()),
+        e if e.is_transient() => UploadError::Transient(e.to_string()),
+        e => UploadError::Rejected(e.to_string()),
     }
 }

@@ -5,7 +5,7 @@ use super::backoff::Backoff;
 use super::error::SyncError;
 use super::http::SyncClient;
 use super::round::RoundReport;
-use crate::auth::{load_session, refresh_session, AuthClient, AuthError, Session, TokenStore};
+use crate::auth::{AuthClient, AuthError, SessionError, SessionProvider, TokenStore};
 use crate::types::{CoreEvent, SyncPhase, SyncStatus};
 use crate::Core;
 use chrono::Utc;
@@ -67,6 +67,18 @@ impl SyncEngine {
         tokens: Arc<dyn TokenStore>,
         config: EngineConfig,
     ) -> SyncEngine {
+        let session = Arc::new(SessionProvider::new(auth, tokens));
+        Self::spawn_with(core, sync, session, config)
+    }
+
+    /// [`SyncEngine::spawn`] sharing `session` with the other clients of the signed-in user
+    /// (the audio uploader), so their refreshes never spend one refresh token twice.
+    pub fn spawn_with(
+        core: Core,
+        sync: SyncClient,
+        session: Arc<SessionProvider>,
+        config: EngineConfig,
+    ) -> SyncEngine {
         let (tx, rx) = mpsc::unbounded_channel();
         let (status_tx, status) = watch::channel(SyncStatus {
             phase: SyncPhase::Idle,
@@ -80,8 +92,7 @@ impl SyncEngine {
             config,
             core,
             sync,
-            auth,
-            tokens,
+            session,
             status: status_tx,
         };
         let task = tokio::spawn(worker.run(rx));
@@ -122,8 +133,7 @@ struct Worker {
     backoff: Backoff,
     core: Core,
     sync: SyncClient,
-    auth: AuthClient,
-    tokens: Arc<dyn TokenStore>,
+    session: Arc<SessionProvider>,
     status: watch::Sender<SyncStatus>,
 }
 
@@ -212,37 +222,13 @@ impl Worker {
         self.set(|s| s.phase = phase);
     }
 
-    async fn load_session(&self) -> Result<Option<Session>, String> {
-        load_session(&self.tokens).await
-    }
-
-    /// Refreshes and stores the session; `None` means "signed out" (the refresh token is dead).
-    async fn refresh(&self, session: &Session) -> Result<Option<Session>, AuthError> {
-        refresh_session(&self.auth, &self.tokens, session).await
-    }
-
     #[tracing::instrument(skip_all)]
     async fn round(&mut self, ignore_backoff: bool) -> Next {
-        let session = match self.load_session().await {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                self.phase(SyncPhase::SignedOut);
-                return Next::Wait;
-            }
-            Err(e) => return self.failed(SyncPhase::Error, format!("keyring: {e}")),
+        let mut session = match self.session.session().await {
+            Ok(s) => s,
+            Err(e) => return self.no_session(e),
         };
-        let mut session = session;
         let mut refreshed = false;
-        if session.expires_within(Utc::now(), chrono::Duration::seconds(60)) {
-            match self.refresh(&session).await {
-                Ok(Some(s)) => {
-                    session = s;
-                    refreshed = true;
-                }
-                Ok(None) => return self.signed_out(),
-                Err(e) => return self.auth_failed(e),
-            }
-        }
         match self.core.sync().claim_user(session.user_id) {
             Ok(()) => {}
             Err(e @ SyncError::OtherAccount) => {
@@ -284,10 +270,9 @@ impl Worker {
                 }
                 Err(SyncError::Unauthorized(_)) if !refreshed => {
                     refreshed = true;
-                    match self.refresh(&session).await {
-                        Ok(Some(s)) => session = s,
-                        Ok(None) => return self.signed_out(),
-                        Err(e) => return self.auth_failed(e),
+                    match self.session.after_rejection(&session).await {
+                        Ok(s) => session = s,
+                        Err(e) => return self.no_session(e),
                     }
                 }
                 Err(SyncError::Unauthorized(_)) => return self.signed_out(),
@@ -320,6 +305,18 @@ impl Worker {
             _ => SyncPhase::Error,
         };
         self.failed(phase, e.to_string())
+    }
+
+    fn no_session(&self, e: SessionError) -> Next {
+        match e {
+            SessionError::SignedOut => {
+                self.phase(SyncPhase::SignedOut);
+                Next::Wait
+            }
+            SessionError::Expired => self.signed_out(),
+            SessionError::Keyring(e) => self.failed(SyncPhase::Error, format!("keyring: {e}")),
+            SessionError::Auth(e) => self.auth_failed(e),
+        }
     }
 
     fn signed_out(&self) -> Next {

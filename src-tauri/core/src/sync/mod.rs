@@ -13,6 +13,7 @@ mod round;
 mod rows;
 mod service;
 pub mod storage;
+mod storage_error;
 
 pub use backoff::Backoff;
 pub use engine::{EngineConfig, SyncEngine, Trigger};

@@ -9,10 +9,10 @@
 
 use super::backoff::Backoff;
 use super::error::SyncError;
-use super::http::{classify, status_error};
+use super::http::classify;
+use super::storage_error::storage_error;
 use crate::auth::{BackendConfig, Session};
 use crate::error::CoreError;
-use reqwest::StatusCode;
 use std::path::Path;
 use std::time::Duration;
 use uuid::Uuid;
@@ -167,17 +167,4 @@ async fn read_wav(path: &Path) -> Result<Vec<u8>, SyncError> {
     .await
     .map_err(|e| CoreError::Io(std::io::Error::other(e)))?
     .map_err(SyncError::Store)
-}
-
-/// Like the RPCs, except that Supabase Storage reports a bad or expired token as
-/// `{"error": "InvalidJWT"}` (with 400 or 403 on some versions): that is a 401 to the caller.
-fn storage_error(status: StatusCode, body: &[u8]) -> SyncError {
-    let invalid_jwt = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("error")?.as_str().map(|e| e == "InvalidJWT"))
-        .unwrap_or(false);
-    if invalid_jwt && status.is_client_error() {
-        return status_error(StatusCode::UNAUTHORIZED, body);
-    }
-    status_error(status, body)
 }

@@ -1,11 +1,12 @@
 //! What the sync service builds from the settings: the backend's config, its clients, and
 //! the account a session stands for.
 
-use crate::auth::{AuthClient, BackendConfig, Session};
+use crate::auth::{AuthClient, BackendConfig, Session, SessionProvider, TokenStore};
 use crate::capture::uploader::StorageUploader;
 use crate::sync::storage::StorageClient;
 use crate::sync::{EngineConfig, SyncClient};
 use crate::types::{Account, ApiError, Settings};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The backend URL as tokens are filed under it (no trailing slash).
@@ -36,14 +37,20 @@ pub(super) fn engine_config(settings: &Settings) -> EngineConfig {
     }
 }
 
+pub(super) fn session(
+    settings: &Settings,
+    tokens: Arc<dyn TokenStore>,
+) -> Result<Arc<SessionProvider>, ApiError> {
+    Ok(Arc::new(SessionProvider::new(auth(settings)?, tokens)))
+}
+
 pub(super) fn uploader(
     settings: &Settings,
-    tokens: std::sync::Arc<dyn crate::auth::TokenStore>,
+    session: Arc<SessionProvider>,
 ) -> Option<StorageUploader> {
     Some(StorageUploader {
         storage: storage(settings).ok()?,
-        auth: auth(settings).ok()?,
-        tokens,
+        session,
     })
 }
 

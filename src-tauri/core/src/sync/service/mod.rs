@@ -9,7 +9,7 @@ mod watch;
 
 pub use tokens::{keyring_tokens, shared_tokens, TokenStoreFactory};
 
-use crate::auth::{Session, SignUpOutcome, TokenStore};
+use crate::auth::{Session, SessionProvider, SignUpOutcome, TokenStore};
 use crate::capture::uploader::AudioUploader;
 use crate::sync::{SyncEngine, Trigger};
 use crate::sync_account::AccountSwitch;
@@ -34,6 +34,8 @@ struct Inner {
     core: Core,
     tokens_for: TokenStoreFactory,
     account: Mutex<Option<Account>>,
+    /// The running engine's session, shared with the audio uploader.
+    session: Mutex<Option<Arc<SessionProvider>>>,
     /// "Pause sync" until "Resume sync" or the next start of the app: a pause is for the
     /// moment (a metered connection, a demo), and a forgotten one must not stop sync for good.
     paused: Mutex<bool>,
@@ -53,6 +55,7 @@ impl SyncService {
                 core,
                 tokens_for,
                 account: Mutex::new(None),
+                session: Mutex::new(None),
                 paused: Mutex::new(false),
                 engine: tokio::sync::Mutex::new(None),
             }),
@@ -87,8 +90,8 @@ impl SyncService {
         if self.paused() || self.account().is_none() || !settings.backend_configured() {
             return None;
         }
-        let tokens = (self.inner.tokens_for)(clients::backend_url(settings));
-        clients::uploader(settings, tokens).map(|u| Arc::new(u) as Arc<dyn AudioUploader>)
+        let session = lock(&self.inner.session).clone()?;
+        clients::uploader(settings, session).map(|u| Arc::new(u) as Arc<dyn AudioUploader>)
     }
 
     /// Start-up (and after the backend settings changed): runs the engine if a session for
@@ -311,6 +314,9 @@ impl SyncService {
     }
 
     fn set(&self, state: SyncState, account: Option<Account>) {
+        if account.is_none() {
+            lock(&self.inner.session).take();
+        }
         *lock(&self.inner.account) = account;
         self.core().set_sync_state(state);
     }
@@ -321,13 +327,14 @@ impl SyncService {
         tokens: Arc<dyn TokenStore>,
         session: &Session,
     ) -> Result<Running, ApiError> {
-        let engine = SyncEngine::spawn(
+        let session_provider = clients::session(settings, tokens)?;
+        let engine = SyncEngine::spawn_with(
             self.core().clone(),
             clients::sync(settings)?,
-            clients::auth(settings)?,
-            tokens,
+            session_provider.clone(),
             clients::engine_config(settings),
         );
+        *lock(&self.inner.session) = Some(session_provider);
         let account = clients::account_of(session);
         let email = account.email.clone();
         // Active from the moment sign-in (or resume) returns, before the watcher first runs.

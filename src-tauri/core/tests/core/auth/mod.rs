@@ -1,2 +1,3 @@
 mod client;
 mod session;
+mod session_provider;

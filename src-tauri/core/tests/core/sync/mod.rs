@@ -7,4 +7,5 @@ mod pull;
 mod push;
 mod round;
 mod service;
+mod storage;
 pub mod stub;
