@@ -58,17 +58,38 @@ create table storage.buckets (
     updated_at         timestamptz default now()
 );
 
+-- The columns of Supabase's storage.objects (`owner` is deprecated for `owner_id`).
 create table storage.objects (
-    id         uuid primary key default gen_random_uuid(),
-    bucket_id  text references storage.buckets (id),
-    name       text,
-    owner      uuid,
-    metadata   jsonb,
-    created_at timestamptz default now(),
-    updated_at timestamptz default now(),
+    id               uuid primary key default gen_random_uuid(),
+    bucket_id        text references storage.buckets (id),
+    name             text,
+    owner            uuid,
+    created_at       timestamptz default now(),
+    updated_at       timestamptz default now(),
+    last_accessed_at timestamptz default now(),
+    metadata         jsonb,
+    path_tokens      text[] generated always as (string_to_array(name, '/')) stored,
+    version          text,
+    owner_id         text,
+    user_metadata    jsonb,
     unique (bucket_id, name)
 );
 alter table storage.objects enable row level security;
+
+-- Like Supabase: rows of storage.objects are deleted through the Storage API (which removes
+-- the file too), never by a direct DELETE.
+create function storage.protect_delete() returns trigger language plpgsql as $$
+begin
+    if coalesce(current_setting('storage.allow_delete_query', true), 'false') <> 'true' then
+        raise exception 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+            using hint = 'This prevents accidental data loss from orphaned objects.',
+                  errcode = '42501';
+    end if;
+    return null;
+end
+$$;
+create trigger protect_objects_delete before delete on storage.objects
+    for each statement execute function storage.protect_delete();
 grant select on storage.buckets to anon, authenticated, service_role;
 grant select, insert, update, delete on storage.objects to anon, authenticated, service_role;
 

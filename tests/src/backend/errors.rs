@@ -166,20 +166,44 @@ impl IntoResponse for RestError {
     }
 }
 
-/// A Storage API error: `{"statusCode": "403", "error": "...", "message": "..."}`.
-#[derive(Debug, Clone)]
+/// Supabase Storage's error answer: mostly HTTP 400, with the real status in the body's
+/// `statusCode` (a string), its `error`, `message` and `code` (storage-api's `ErrorCode`).
+/// 429 (too many connections) and 500 (database down) are also the HTTP status.
 pub struct StorageError {
+    pub http: StatusCode,
     pub status: StatusCode,
     pub error: &'static str,
     pub message: String,
+    pub code: &'static str,
 }
 
 impl StorageError {
-    pub fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+    /// HTTP 400 carrying `status` in the body, as storage-api answers client errors.
+    pub fn new(
+        status: StatusCode,
+        error: &'static str,
+        message: impl Into<String>,
+        code: &'static str,
+    ) -> Self {
         StorageError {
+            http: StatusCode::BAD_REQUEST,
             status,
             error,
             message: message.into(),
+            code,
+        }
+    }
+
+    /// The same status on the wire and in the body (429, 500).
+    pub fn plain(
+        status: StatusCode,
+        error: &'static str,
+        message: impl Into<String>,
+        code: &'static str,
+    ) -> Self {
+        StorageError {
+            http: status,
+            ..Self::new(status, error, message, code)
         }
     }
 }
@@ -190,7 +214,8 @@ impl IntoResponse for StorageError {
             "statusCode": self.status.as_u16().to_string(),
             "error": self.error,
             "message": self.message,
+            "code": self.code,
         });
-        (self.status, Json(body)).into_response()
+        (self.http, Json(body)).into_response()
     }
 }

@@ -69,10 +69,11 @@ pub(crate) async fn storage_uploads(
         // mid-body makes the server drop the connection, and the client's next request could
         // meet that closed connection instead of the injected failure alone.
         let _ = axum::body::to_bytes(request.into_body(), usize::MAX).await;
-        return StorageError::new(
+        return StorageError::plain(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal",
             "injected failure (LocalBackend::fail_next_uploads)",
+            "InternalError",
         )
         .into_response();
     }
