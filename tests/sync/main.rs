@@ -5,5 +5,6 @@
 mod auth;
 mod common;
 mod faults;
+mod keys;
 mod sim;
 mod users;

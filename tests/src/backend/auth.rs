@@ -130,7 +130,7 @@ pub async fn signup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = require_api_key(&state.keys, &headers) {
+    if let Err(response) = require_api_key(&state, &headers) {
         return response;
     }
     let result = async {
@@ -187,7 +187,7 @@ pub async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = require_api_key(&state.keys, &headers) {
+    if let Err(response) = require_api_key(&state, &headers) {
         return response;
     }
     let body = match parse_body(&body) {
@@ -324,7 +324,7 @@ pub async fn logout(
     Query(query): Query<LogoutQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = require_api_key(&state.keys, &headers) {
+    if let Err(response) = require_api_key(&state, &headers) {
         return response;
     }
     let result = async {
@@ -370,7 +370,7 @@ pub async fn logout(
 
 /// `GET /auth/v1/user` with the user's bearer token: the user JSON.
 pub async fn user(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if let Err(response) = require_api_key(&state.keys, &headers) {
+    if let Err(response) = require_api_key(&state, &headers) {
         return response;
     }
     let result = async {

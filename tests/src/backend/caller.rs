@@ -7,6 +7,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::jwt::{JwtKeys, TokenError};
+use super::AppState;
 
 /// A verified caller: all claims of its token and its role.
 #[derive(Debug, Clone)]
@@ -31,17 +32,26 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
-/// Requires an `apikey` header signed with the project's secret, as Supabase's gateway does
-/// before any service sees the request. Returns the key's own caller (anon or service_role),
-/// else the error response (large, but built at most once per request).
+/// Requires an `apikey` header, as Supabase's gateway does before any service sees the
+/// request: a legacy key signed with the project's secret, or the project's publishable key
+/// (`sb_publishable_…`, opaque: it stands for the anon role). Returns the key's own caller
+/// (anon or service_role), else the error response (large, but built at most once per
+/// request).
 #[allow(clippy::result_large_err)]
-pub fn require_api_key(keys: &JwtKeys, headers: &HeaderMap) -> Result<Caller, Response> {
+pub fn require_api_key(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let keys = &state.keys;
     let Some(key) = headers.get("apikey").and_then(|v| v.to_str().ok()) else {
         return Err(gateway_error(
             "No API key found in request",
             "No `apikey` request header or url param was found.",
         ));
     };
+    if state.options.publishable_key.as_deref() == Some(key.trim()) {
+        return Ok(Caller {
+            claims: json!({ "role": "anon" }),
+            role: "anon".into(),
+        });
+    }
     match keys.verify_with_role(key.trim()) {
         Ok((claims, role)) => Ok(Caller { claims, role }),
         Err(_) => Err(gateway_error(

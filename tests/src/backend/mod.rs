@@ -50,6 +50,9 @@ pub struct BackendOptions {
     pub auth_error_style: AuthErrorStyle,
     /// Port to listen on (127.0.0.1); 0 picks a free one.
     pub port: u16,
+    /// A Supabase publishable key (`sb_publishable_…`, not a JWT) handed out instead of the
+    /// legacy anon JWT; both are accepted as the anon role, as Supabase's gateway does.
+    pub publishable_key: Option<String>,
 }
 
 impl Default for BackendOptions {
@@ -58,6 +61,7 @@ impl Default for BackendOptions {
             access_token_ttl: Duration::from_secs(3600),
             auth_error_style: AuthErrorStyle::Legacy,
             port: 0,
+            publishable_key: None,
         }
     }
 }
@@ -138,7 +142,10 @@ impl LocalBackend {
             .context("spawning the backend thread")?;
         let backend = LocalBackend {
             addr,
-            anon_key: keys.api_key("anon"),
+            anon_key: options
+                .publishable_key
+                .clone()
+                .unwrap_or_else(|| keys.api_key("anon")),
             service_key: keys.api_key("service_role"),
             keys,
             database_url,

@@ -31,7 +31,7 @@ pub async fn rpc(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let api = match require_api_key(&state.keys, &headers) {
+    let api = match require_api_key(&state, &headers) {
         Ok(api) => api,
         Err(response) => return response,
     };

@@ -38,7 +38,7 @@ fn valid_segment(s: &str) -> bool {
 /// The caller of a storage request: storage-api wants an `Authorization` header (the anon key
 /// may be the bearer) and answers a token it cannot verify with `AccessDenied`.
 fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, StorageError> {
-    require_api_key(&state.keys, headers).map_err(|_| {
+    require_api_key(state, headers).map_err(|_| {
         StorageError::new(
             StatusCode::BAD_REQUEST,
             "Error",
