@@ -49,3 +49,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   (cd ui && npm ci --no-audit --no-fund)
   echo "$lock_sum" > "$stamp"
 fi
+
+# Supabase's own tools for the tests (the CLI applies migrations/server): same rule.
+stamp=tests/supabase-tools/node_modules/.jotline-lock-stamp
+lock_sum=$(sha256sum tests/supabase-tools/package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  echo "==> installing Supabase's tools (npm ci)"
+  (cd tests/supabase-tools && npm ci --no-audit --no-fund)
+  echo "$lock_sum" > "$stamp"
+fi

@@ -118,6 +118,49 @@ impl TempPostgres {
         Ok(())
     }
 
+    /// Like [`TempPostgres::apply_server_schema`], except that `migrations/server` is applied
+    /// by Supabase's own CLI (`supabase db push --db-url`, from `tests/supabase-tools`), through
+    /// the repo's `supabase/migrations` entry that points at `migrations/server`.
+    pub async fn apply_server_schema_with_supabase_cli(&self) -> anyhow::Result<()> {
+        let client = self.connect(SUPERUSER, DATABASE).await?;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bootstrap = root.join("sql/supabase_bootstrap.sql");
+        let sql = std::fs::read_to_string(&bootstrap)
+            .with_context(|| format!("read {}", bootstrap.display()))?;
+        client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| anyhow::anyhow!("apply {}: {}", bootstrap.display(), db_error(&e)))?;
+        let cli = root.join("supabase-tools/node_modules/.bin/supabase");
+        if !cli.exists() {
+            bail!(
+                "{} is missing: scripts/ensure-deps.sh (make test) installs it",
+                cli.display()
+            );
+        }
+        let url = format!(
+            "postgresql://{SUPERUSER}@127.0.0.1:{}/{DATABASE}?sslmode=disable",
+            self.port
+        );
+        let workdir = root.join("..");
+        let out = tokio::process::Command::new(&cli)
+            .args(["db", "push", "--yes", "--db-url", &url, "--workdir"])
+            .arg(&workdir)
+            .env("DO_NOT_TRACK", "1")
+            .env("SUPABASE_TELEMETRY_DISABLED", "1")
+            .output()
+            .await
+            .with_context(|| format!("run {}", cli.display()))?;
+        if !out.status.success() {
+            bail!(
+                "supabase db push failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(())
+    }
+
     fn start_server(&self) -> anyhow::Result<()> {
         let socket_dir = self.data.parent().context("data dir has a parent")?;
         let opts = format!(

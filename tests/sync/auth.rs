@@ -7,7 +7,7 @@ use std::time::Duration;
 use jotline_core::auth::{AuthClient, BackendConfig, MemoryTokenStore, Session, TokenStore};
 use jotline_core::sync::{EngineConfig, SyncEngine, SyncError, Trigger};
 use jotline_core::{SyncPhase, SyncStatus};
-use jotline_tests::backend::{BackendOptions, LocalBackend};
+use jotline_tests::backend::BackendOptions;
 
 use crate::common::{server_entries, sign_up, Device, PUSH};
 
@@ -35,12 +35,11 @@ async fn wait_for(
 
 #[tokio::test]
 async fn expired_access_token_401_refreshes_once_and_the_round_succeeds() {
-    let backend = LocalBackend::start_with(BackendOptions {
+    let backend = crate::common::backend_with(BackendOptions {
         access_token_ttl: Duration::from_secs(1),
         ..Default::default()
     })
-    .await
-    .unwrap();
+    .await;
     let db = backend.connect_db().await.unwrap();
     let session = sign_up(&backend, "expiry@example.com").await;
     let device = Device::new(&backend, "expiry", Duration::from_secs(10));
@@ -127,12 +126,11 @@ async fn expired_access_token_401_refreshes_once_and_the_round_succeeds() {
 
 #[tokio::test]
 async fn a_dead_refresh_token_signs_out_without_losing_the_outbox() {
-    let backend = LocalBackend::start_with(BackendOptions {
+    let backend = crate::common::backend_with(BackendOptions {
         access_token_ttl: Duration::from_secs(1),
         ..Default::default()
     })
-    .await
-    .unwrap();
+    .await;
     let session = sign_up(&backend, "dead@example.com").await;
     let device = Device::new(&backend, "dead", Duration::from_secs(10));
     device.create(None, "kept locally");

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use jotline_core::auth::{AuthClient, BackendConfig, Session};
 use jotline_core::sync::{RoundReport, SyncClient, SyncError};
 use jotline_core::{Core, CoreConfig, NewEntry, SystemClock};
-use jotline_tests::backend::{FaultProxy, LocalBackend};
+use jotline_tests::backend::{BackendOptions, FaultProxy, LocalBackend};
 use uuid::Uuid;
 
 pub const PUSH: &str = "/rest/v1/rpc/sync_push";
@@ -27,6 +27,21 @@ pub enum Row {
         occurred_at_ms: i64,
     },
     Deleted,
+}
+
+/// The stand-in on a database whose migrations Supabase's own CLI applied (`supabase db
+/// push`), the way a user's project gets them.
+pub async fn backend_with(options: BackendOptions) -> LocalBackend {
+    LocalBackend::start_with(BackendOptions {
+        migrations_by_supabase_cli: true,
+        ..options
+    })
+    .await
+    .unwrap()
+}
+
+pub async fn backend() -> LocalBackend {
+    backend_with(BackendOptions::default()).await
 }
 
 /// Signs a new user up directly at the backend (no proxy).

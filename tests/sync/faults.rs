@@ -6,7 +6,7 @@ use jotline_core::store::outbox::MAX_ATTEMPTS;
 use jotline_core::sync::protocol::OpStatus;
 use jotline_core::sync::{SyncError, PUSH_BATCH};
 use jotline_core::EntryPatch;
-use jotline_tests::backend::{Fault, LocalBackend};
+use jotline_tests::backend::Fault;
 
 use crate::common::{
     server_dead_letters, server_entries, server_entry_count, server_last_op_seq, sign_up, Device,
@@ -18,7 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 #[tokio::test]
 async fn lost_push_response_then_retry_applies_nothing_twice() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let session = sign_up(&backend, "lost@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let device = Device::new(&backend, "lost", TIMEOUT);
@@ -67,7 +67,7 @@ async fn lost_push_response_then_retry_applies_nothing_twice() {
 /// The whole round through the engine's entry point: a retried round after a lost response.
 #[tokio::test]
 async fn lost_push_response_then_next_round_converges() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let session = sign_up(&backend, "lost2@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let device = Device::new(&backend, "lost2", TIMEOUT);
@@ -107,7 +107,7 @@ fn assert_clear_malformed(err: &SyncError, what: &str) {
 
 #[tokio::test]
 async fn malformed_and_truncated_push_responses_lose_nothing() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let session = sign_up(&backend, "badpush@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let device = Device::new(&backend, "badpush", TIMEOUT);
@@ -154,7 +154,7 @@ async fn malformed_and_truncated_push_responses_lose_nothing() {
 
 #[tokio::test]
 async fn malformed_and_truncated_pull_responses_lose_nothing() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let session = sign_up(&backend, "badpull@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let writer = Device::new(&backend, "writer", TIMEOUT);
@@ -211,7 +211,7 @@ async fn malformed_and_truncated_pull_responses_lose_nothing() {
 /// count no attempt, and all go out, once each, when the backend is back.
 #[tokio::test]
 async fn a_long_outage_dead_letters_nothing_and_everything_goes_out_afterwards() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let session = sign_up(&backend, "outage@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let device = Device::new(&backend, "outage", TIMEOUT);
@@ -260,7 +260,7 @@ async fn a_long_outage_dead_letters_nothing_and_everything_goes_out_afterwards()
 /// (Found by the simulation.)
 #[tokio::test]
 async fn an_op_dead_after_refusals_holds_back_the_later_ops_of_its_row() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let session = sign_up(&backend, "held@example.com").await;
     let db = backend.connect_db().await.unwrap();
     let device = Device::new(&backend, "held", TIMEOUT);

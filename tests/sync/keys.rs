@@ -7,7 +7,7 @@ use jotline_core::auth::AuthClient;
 use jotline_core::auth::{BackendConfig, MemoryTokenStore, SessionProvider, TokenStore};
 use jotline_core::capture::uploader::{AudioUploader, StorageUploader};
 use jotline_core::sync::storage::StorageClient;
-use jotline_tests::backend::{BackendOptions, LocalBackend};
+use jotline_tests::backend::BackendOptions;
 use std::sync::Arc;
 
 use crate::common::{sign_up, Device};
@@ -16,12 +16,11 @@ const KEY: &str = "sb_publishable_3q8mFzZvW1cTq0hXyU7kPg_Lm2Rk9dS";
 
 #[tokio::test]
 async fn a_publishable_key_signs_up_syncs_and_uploads() {
-    let backend = LocalBackend::start_with(BackendOptions {
+    let backend = crate::common::backend_with(BackendOptions {
         publishable_key: Some(KEY.into()),
         ..BackendOptions::default()
     })
-    .await
-    .unwrap();
+    .await;
     assert_eq!(backend.anon_key(), KEY, "the key the settings take");
     let alice = sign_up(&backend, "alice@example.com").await;
     let laptop = Device::new(&backend, "laptop", Duration::from_secs(10));

@@ -3,6 +3,7 @@
 //! network faults injected by a proxy in front of each device.
 
 mod auth;
+mod cli;
 mod common;
 mod faults;
 mod keys;

@@ -19,7 +19,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use jotline_core::auth::Session;
 use jotline_core::{EntryPatch, Surface};
-use jotline_tests::backend::{Fault, LocalBackend};
+use jotline_tests::backend::Fault;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
@@ -132,7 +132,7 @@ async fn randomized_devices_converge_and_lose_nothing() {
     eprintln!("sync simulation: JOTLINE_SIM_SEED={seed} JOTLINE_SIM_STEPS={steps}");
     let mut rng = StdRng::seed_from_u64(seed);
 
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let db = backend.connect_db().await.unwrap();
     let session = sign_up(&backend, "sim@example.com").await;
     let mut devices: Vec<Device> = (0..DEVICES)

@@ -2,13 +2,11 @@
 
 use std::time::Duration;
 
-use jotline_tests::backend::LocalBackend;
-
 use crate::common::{server_dead_letters, server_entries, sign_up, Device, Row};
 
 #[tokio::test]
 async fn two_users_never_mix_journals() {
-    let backend = LocalBackend::start().await.unwrap();
+    let backend = crate::common::backend().await;
     let db = backend.connect_db().await.unwrap();
     let alice = sign_up(&backend, "alice@example.com").await;
     let bob = sign_up(&backend, "bob@example.com").await;

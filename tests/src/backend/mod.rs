@@ -53,6 +53,9 @@ pub struct BackendOptions {
     /// A Supabase publishable key (`sb_publishable_…`, not a JWT) handed out instead of the
     /// legacy anon JWT; both are accepted as the anon role, as Supabase's gateway does.
     pub publishable_key: Option<String>,
+    /// Apply `migrations/server` with Supabase's CLI (`supabase db push`) instead of running
+    /// the files directly.
+    pub migrations_by_supabase_cli: bool,
 }
 
 impl Default for BackendOptions {
@@ -62,6 +65,7 @@ impl Default for BackendOptions {
             auth_error_style: AuthErrorStyle::Legacy,
             port: 0,
             publishable_key: None,
+            migrations_by_supabase_cli: false,
         }
     }
 }
@@ -108,9 +112,15 @@ impl LocalBackend {
     /// Like [`LocalBackend::start`] with explicit options (e.g. short-lived access tokens).
     pub async fn start_with(options: BackendOptions) -> anyhow::Result<LocalBackend> {
         let pg = TempPostgres::start().context("starting a throwaway Postgres")?;
-        pg.apply_server_schema()
-            .await
-            .context("applying the server schema")?;
+        if options.migrations_by_supabase_cli {
+            pg.apply_server_schema_with_supabase_cli()
+                .await
+                .context("applying the server schema with the Supabase CLI")?;
+        } else {
+            pg.apply_server_schema()
+                .await
+                .context("applying the server schema")?;
+        }
         let keys = JwtKeys::random();
         let storage = tempfile::Builder::new()
             .prefix("jotline-backend-storage-")
