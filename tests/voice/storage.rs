@@ -6,7 +6,7 @@ use jotline_core::auth::BackendConfig;
 use jotline_core::sync::storage::{StorageClient, MAX_UPLOAD_BYTES};
 use jotline_core::sync::{Backoff, SyncError};
 use jotline_core::CoreError;
-use jotline_tests::backend::LocalBackend;
+use jotline_tests::backend::{Fault, FaultProxy, LocalBackend};
 use uuid::Uuid;
 
 use crate::common::{config, dead_url, sign_up, write_sine};
@@ -310,5 +310,52 @@ async fn storages_invalid_jwt_answer_counts_as_unauthorized_whatever_its_status(
     assert!(
         matches!(err, SyncError::Unauthorized(ref m) if m == "jwt expired"),
         "{err:?}"
+    );
+}
+
+/// Supabase Storage's answers when its database is busy or read-only, and a connection that
+/// breaks during the upload, between the client and the stand-in: each is worth retrying, and
+/// the upload lands once they pass (an `x-upsert` retry after a lost answer is harmless).
+#[tokio::test]
+async fn storage_faults_on_the_wire_are_retried_until_the_upload_lands() {
+    let backend = LocalBackend::start().await.unwrap();
+    let alice = sign_up(&backend).await;
+    let proxy = FaultProxy::start(&backend.url()).unwrap();
+    let client = StorageClient::new(BackendConfig::new(proxy.url(), backend.anon_key())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = wav(&dir, 0.5);
+    let faults = [
+        Fault::Reply(
+            429,
+            r#"{"statusCode":"429","error":"too_many_connections","message":"Too many connections issued to the database","code":"SlowDown"}"#,
+        ),
+        Fault::Reply(
+            400,
+            r#"{"statusCode":"503","error":"DatabaseReadOnly","message":"The database is in read-only mode","code":"DatabaseError"}"#,
+        ),
+        Fault::DropRequest,
+        Fault::DropResponse,
+    ];
+    for fault in &faults {
+        proxy.inject("/storage/v1/object", fault.clone(), 1);
+        let err = client
+            .upload_capture(&alice, Uuid::now_v7(), &file)
+            .await
+            .unwrap_err();
+        assert!(err.is_transient(), "{fault:?}: {err:?}");
+    }
+    for fault in faults {
+        proxy.inject("/storage/v1/object", fault, 1);
+    }
+    let capture = Uuid::now_v7();
+    let mut backoff = quick_backoff();
+    let path = client
+        .upload_capture_with_retry(&alice, capture, &file, &mut backoff, 5)
+        .await
+        .unwrap();
+    assert_eq!(proxy.pending_faults(), 0);
+    assert_eq!(
+        client.download(&alice, &path).await.unwrap(),
+        std::fs::read(&file).unwrap()
     );
 }

@@ -24,6 +24,9 @@ pub enum Fault {
     DropResponse,
     /// Answer with this status (e.g. 500, 503) without forwarding.
     Status(u16),
+    /// Answer with this status and JSON body without forwarding (e.g. Supabase Storage's
+    /// HTTP 400 carrying `"statusCode": "503"`).
+    Reply(u16, &'static str),
     /// Wait, then forward and answer normally. A client with a shorter timeout gives up, but
     /// the request still reaches the upstream after the delay.
     DelayRequest(Duration),

@@ -95,6 +95,14 @@ async fn handle(
             let body = format!("{{\"message\":\"injected fault: status {code}\"}}");
             return Ok(full_response(status, &[], Bytes::from(body)));
         }
+        Some(Fault::Reply(code, body)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return Ok(full_response(
+                status,
+                &[],
+                Bytes::from_static(body.as_bytes()),
+            ));
+        }
         _ => {}
     }
     // Delay and forward in a task of its own: the upstream's side effects happen even if the
