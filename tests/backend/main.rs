@@ -8,3 +8,4 @@ mod proxy;
 mod rpc;
 mod storage;
 mod support;
+mod tables;

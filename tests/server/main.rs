@@ -4,6 +4,7 @@
 
 mod common;
 mod cursor;
+mod lint;
 mod paging;
 mod push;
 mod rls;

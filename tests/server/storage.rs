@@ -8,8 +8,15 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 /// Runs one statement as `user`; Ok(rows affected) or Err(message).
+/// Runs `sql` as `user` the way the Storage API does (which alone may delete object rows).
 async fn exec(api: &mut Client, user: Uuid, sql: &str, name: &str) -> Result<u64, String> {
     let tx = as_user(api, user).await.unwrap();
+    tx.execute(
+        "select set_config('storage.allow_delete_query', 'true', true)",
+        &[],
+    )
+    .await
+    .unwrap();
     let r = tx
         .execute(sql, &[&name])
         .await

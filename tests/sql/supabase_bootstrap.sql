@@ -41,6 +41,12 @@ create function auth.role() returns text language sql stable as $$
 $$;
 
 grant usage on schema public to anon, authenticated, service_role;
+-- Supabase's default privileges: every table, sequence and function created in `public` is
+-- granted to the API roles, so a migration that does not revoke what it means to keep private
+-- is exposed through /rest/v1 (migrations/server revoke and grant explicitly).
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 
 -- Supabase Storage's schema, only what migrations/server uses (buckets, objects, foldername).
 -- On Supabase the storage service owns these, with row-level security on objects.

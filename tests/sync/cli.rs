@@ -33,7 +33,8 @@ async fn supabase_db_push_applied_every_server_migration_in_order() {
     assert_eq!(applied, shipped);
     let functions: i64 = db
         .query_one(
-            "select count(*) from pg_proc where proname in ('sync_push', 'sync_pull')",
+            "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace \
+             where n.nspname = 'public' and p.proname in ('sync_push', 'sync_pull')",
             &[],
         )
         .await

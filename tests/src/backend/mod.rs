@@ -19,6 +19,7 @@ mod password;
 pub mod proxy;
 mod rest;
 mod storage;
+mod tables;
 mod transcribe;
 
 use std::net::SocketAddr;
@@ -344,6 +345,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/auth/v1/logout", post(auth::logout))
         .route("/auth/v1/user", get(auth::user))
         .route("/rest/v1/rpc/{function}", post(rest::rpc))
+        .route("/rest/v1/{table}", axum::routing::any(tables::table))
         .route(
             "/storage/v1/object/{bucket}/{*path}",
             post(storage::upload)

@@ -1,0 +1,72 @@
+//! A schema lint of our own over what migrations/server leaves in the database: every table
+//! of `public` has row-level security; no policy reads `auth.uid()` per row (only inside a
+//! sub-select, evaluated once per statement); every SECURITY DEFINER function pins its
+//! `search_path`.
+
+use crate::common::Server;
+
+async fn names(s: &Server, sql: &str) -> Vec<String> {
+    s.admin
+        .query(sql, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_server_schema_passes_our_lint() {
+    let s = Server::start().await;
+
+    let tables = names(
+        &s,
+        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1",
+    )
+    .await;
+    assert!(tables.contains(&"entries".to_string()), "{tables:?}");
+    let without_rls = names(
+        &s,
+        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relrowsecurity",
+    )
+    .await;
+    assert_eq!(
+        without_rls,
+        Vec::<String>::new(),
+        "tables without row-level security"
+    );
+
+    // Postgres prints `(select auth.uid())` as `( SELECT auth.uid() AS uid)`.
+    let policies = s
+        .admin
+        .query(
+            "select schemaname || '.' || tablename || ': ' || policyname,
+                    coalesce(qual, '') || ' ' || coalesce(with_check, '')
+             from pg_policies where schemaname in ('public', 'storage')",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(policies.len() >= 9, "{}", policies.len());
+    for row in &policies {
+        let (name, text): (String, String) = (row.get(0), row.get(1));
+        let per_row = text.replace("( SELECT auth.uid() AS uid)", "");
+        assert!(
+            !per_row.contains("auth.uid()"),
+            "{name} reads auth.uid() per row: {text}"
+        );
+    }
+
+    let definers_without_path = names(
+        &s,
+        "select n.nspname || '.' || p.proname from pg_proc p
+         join pg_namespace n on n.oid = p.pronamespace
+         where p.prosecdef and n.nspname in ('public', 'jotline_private')
+           and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c
+                           where c like 'search_path=%')",
+    )
+    .await;
+    assert_eq!(definers_without_path, Vec::<String>::new());
+}
