@@ -44,16 +44,22 @@ end
 $$;
 revoke all on function jotline_private.refuse_direct_writes() from public, anon;
 
+-- The WHEN clause keeps sync_push's own writes from calling the function at all.
 create trigger refuse_direct_writes before insert or update or delete on public.sync_state
-    for each row execute function jotline_private.refuse_direct_writes();
+    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
+    execute function jotline_private.refuse_direct_writes();
 create trigger refuse_direct_writes before insert or update or delete on public.sync_clients
-    for each row execute function jotline_private.refuse_direct_writes();
+    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
+    execute function jotline_private.refuse_direct_writes();
 create trigger refuse_direct_writes before insert or update or delete on public.dead_letters
-    for each row execute function jotline_private.refuse_direct_writes();
+    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
+    execute function jotline_private.refuse_direct_writes();
 create trigger refuse_direct_writes before insert or update or delete on public.entries
-    for each row execute function jotline_private.refuse_direct_writes();
+    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
+    execute function jotline_private.refuse_direct_writes();
 create trigger refuse_direct_writes before insert or update or delete on public.captures
-    for each row execute function jotline_private.refuse_direct_writes();
+    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
+    execute function jotline_private.refuse_direct_writes();
 -- TRUNCATE has no rows to guard: nobody but the owner may truncate at all.
 revoke truncate on public.sync_state, public.sync_clients, public.dead_letters,
     public.entries, public.captures from anon, authenticated;
