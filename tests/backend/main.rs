@@ -4,6 +4,7 @@
 //! fault-injecting proxy. Each test starts its own backend (and Postgres).
 
 mod auth;
+mod official_client;
 mod proxy;
 mod rpc;
 mod storage;

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::caller::{bearer, require_api_key};
-use super::errors::AuthError;
+use super::errors::{AuthError, AuthErrorStyle, API_VERSION_2024};
 use super::password::{hash_password, password_matches};
 use super::AppState;
 
@@ -36,9 +36,19 @@ fn db_error(e: impl std::fmt::Display) -> AuthError {
     AuthError::internal(format!("database error: {e}"))
 }
 
-/// Turns a handler result into a response in the configured GoTrue error style.
-fn respond(state: &AppState, result: Result<Response, AuthError>) -> Response {
-    result.unwrap_or_else(|e| e.into_response_styled(state.options.auth_error_style))
+/// Turns a handler result into a response in GoTrue's error style: the configured one, or
+/// the 2024-01-01 shape for a client that asks for that API version.
+fn respond(state: &AppState, headers: &HeaderMap, result: Result<Response, AuthError>) -> Response {
+    let asks_2024 = headers
+        .get("x-supabase-api-version")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v >= API_VERSION_2024);
+    let style = if asks_2024 {
+        AuthErrorStyle::Current
+    } else {
+        state.options.auth_error_style
+    };
+    result.unwrap_or_else(|e| e.into_response_styled(style))
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,7 +182,7 @@ pub async fn signup(
         Ok(Json(session).into_response())
     }
     .await;
-    respond(&state, result)
+    respond(&state, &headers, result)
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,7 +202,7 @@ pub async fn token(
     }
     let body = match parse_body(&body) {
         Ok(body) => body,
-        Err(e) => return respond(&state, Err(e)),
+        Err(e) => return respond(&state, &headers, Err(e)),
     };
     let result = match query.grant_type.as_deref() {
         Some("password") => password_grant(&state, &body).await,
@@ -204,7 +214,11 @@ pub async fn token(
             format!("unsupported_grant_type: {}", other.unwrap_or("")),
         )),
     };
-    respond(&state, result.map(|session| Json(session).into_response()))
+    respond(
+        &state,
+        &headers,
+        result.map(|session| Json(session).into_response()),
+    )
 }
 
 async fn password_grant(state: &AppState, body: &Value) -> Result<Value, AuthError> {
@@ -365,7 +379,7 @@ pub async fn logout(
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;
-    respond(&state, result)
+    respond(&state, &headers, result)
 }
 
 /// `GET /auth/v1/user` with the user's bearer token: the user JSON.
@@ -397,5 +411,5 @@ pub async fn user(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         Ok(Json(user_json(user_id, &email)).into_response())
     }
     .await;
-    respond(&state, result)
+    respond(&state, &headers, result)
 }

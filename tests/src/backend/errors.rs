@@ -14,7 +14,13 @@ pub enum AuthErrorStyle {
     Legacy,
     /// Newer GoTrue: `{"code": 400, "error_code": "invalid_credentials", "msg": "..."}`.
     Modern,
+    /// GoTrue to a client that sends `X-Supabase-Api-Version: 2024-01-01` (supabase-js
+    /// does): `{"code": "invalid_credentials", "message": "..."}`, with the same header back.
+    Current,
 }
+
+/// The API version supabase-js asks GoTrue for.
+pub const API_VERSION_2024: &str = "2024-01-01";
 
 /// A GoTrue error: `error` is the OAuth-style code of the legacy shape, `error_code` the
 /// machine code of the modern shape.
@@ -83,6 +89,15 @@ impl AuthError {
                 "error_code": self.error_code,
                 "msg": self.message,
             }),
+            AuthErrorStyle::Current => {
+                let body = json!({ "code": self.error_code, "message": self.message });
+                return (
+                    self.status,
+                    [("x-supabase-api-version", API_VERSION_2024)],
+                    Json(body),
+                )
+                    .into_response();
+            }
         };
         (self.status, Json(body)).into_response()
     }

@@ -61,6 +61,9 @@ struct UserBody {
 /// Both GoTrue error shapes: `{error, error_description}` and `{code, error_code, msg}`.
 #[derive(Deserialize, Default)]
 struct ErrorBody {
+    /// The machine code as a string in GoTrue's 2024-01-01 shape (a number, the HTTP status,
+    /// in the older one).
+    code: Option<serde_json::Value>,
     error: Option<String>,
     error_description: Option<String>,
     error_code: Option<String>,
@@ -228,7 +231,12 @@ fn error_from(status: StatusCode, bytes: &[u8]) -> AuthError {
             },
         };
     };
-    let code = body.error_code.clone().or(body.error.clone());
+    let code = body
+        .code
+        .as_ref()
+        .and_then(|c| c.as_str().map(str::to_owned))
+        .or(body.error_code.clone())
+        .or(body.error.clone());
     let message = body
         .msg
         .or(body.error_description)
