@@ -206,3 +206,37 @@ async fn unknown_functions_bad_arguments_and_database_errors() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// PostgREST runs a STABLE function in a read-only transaction and each API role with its
+/// own settings: Supabase gives anon a 3 s and authenticated an 8 s statement timeout.
+#[tokio::test]
+async fn stable_functions_cannot_write_and_the_role_timeout_applies() {
+    let backend = LocalBackend::start().await.unwrap();
+    let api = Api::new(&backend);
+    let db = backend.connect_db().await.unwrap();
+    db.batch_execute(
+        "create table public.scratch (n int);
+         create function public.do_write() returns int language sql volatile as
+             $$ insert into public.scratch values (1) returning n $$;
+         -- Declared STABLE, but it calls a function that writes.
+         create function public.sneaky_write() returns int language plpgsql stable as
+             $$ begin return public.do_write(); end $$;
+         create function public.slow() returns int language sql volatile as
+             $$ select 1 from pg_sleep(5) $$;
+         grant execute on function public.sneaky_write(), public.do_write(), public.slow() to anon;
+         grant insert on public.scratch to anon;",
+    )
+    .await
+    .unwrap();
+    let (status, body) = api.rpc("sneaky_write", None, &json!({})).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
+    assert_eq!(body["code"], "25006", "{body}");
+
+    let started = std::time::Instant::now();
+    let (status, body) = api.rpc("slow", None, &json!({})).await;
+    assert_eq!(body["code"], "57014", "{status} {body}");
+    assert!(
+        started.elapsed() < Duration::from_millis(4900),
+        "anon's 3 s, not the sleep"
+    );
+}

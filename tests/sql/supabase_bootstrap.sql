@@ -3,9 +3,10 @@
 -- Applied as superuser, before migrations/server/*.sql.
 
 -- API roles (PostgREST switches to one per request) and the login role it connects as.
-create role anon nologin noinherit;
-create role authenticated nologin noinherit;
-create role service_role nologin noinherit bypassrls;
+-- As on Supabase: the API roles INHERIT; the login role PostgREST uses does not.
+create role anon nologin inherit;
+create role authenticated nologin inherit;
+create role service_role nologin inherit bypassrls;
 create role authenticator login noinherit;
 grant anon, authenticated, service_role to authenticator;
 
@@ -31,9 +32,13 @@ create table auth.refresh_tokens (
     updated_at timestamptz default now()
 );
 
--- The caller's user id and role from the JWT claims PostgREST puts in `request.jwt.claims`.
+-- The caller's user id from the JWT claims, as Supabase defines it: the old per-claim setting
+-- `request.jwt.claim.sub` first, then `request.jwt.claims` (what PostgREST sets today).
 create function auth.uid() returns uuid language sql stable as $$
-    select nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', '')::uuid
+    select coalesce(
+        nullif(current_setting('request.jwt.claim.sub', true), ''),
+        (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+    )::uuid
 $$;
 
 create function auth.role() returns text language sql stable as $$
@@ -41,6 +46,10 @@ create function auth.role() returns text language sql stable as $$
 $$;
 
 grant usage on schema public to anon, authenticated, service_role;
+-- Supabase's statement timeouts per API role; PostgREST applies a role's settings when it
+-- switches to it (the stand-in's rpc does the same).
+alter role anon set statement_timeout = '3s';
+alter role authenticated set statement_timeout = '8s';
 -- Supabase's default privileges: every table, sequence and function created in `public` is
 -- granted to the API roles, so a migration that does not revoke what it means to keep private
 -- is exposed through /rest/v1 (migrations/server revoke and grant explicitly).

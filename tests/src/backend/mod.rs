@@ -18,6 +18,7 @@ pub mod jwt;
 mod password;
 pub mod proxy;
 mod rest;
+mod role;
 mod storage;
 mod tables;
 mod transcribe;

@@ -87,6 +87,8 @@ struct Signature {
     defaults: usize,
     returns_set: bool,
     returns_void: bool,
+    /// STABLE or IMMUTABLE.
+    read_only: bool,
 }
 
 impl Signature {
@@ -134,7 +136,8 @@ select coalesce(p.proargnames::text[], '{}'::text[]),
              order by t.ord),
        p.pronargdefaults::int,
        p.proretset,
-       p.prorettype = 'void'::regtype
+       p.prorettype = 'void'::regtype,
+       p.provolatile in ('s', 'i')
 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 where n.nspname = 'public' and p.proname = $1 and p.prokind = 'f'
 order by p.oid";
@@ -167,6 +170,7 @@ async fn signatures(
                 defaults: defaults.max(0) as usize,
                 returns_set: row.get(4),
                 returns_void: row.get(5),
+                read_only: row.get(6),
             }
         })
         .collect())
@@ -196,21 +200,19 @@ async fn call(
         )
     })?;
     let tx = client.transaction().await.map_err(db)?;
-    tx.batch_execute(&format!("set local role \"{}\"", caller.role))
-        .await
-        .map_err(db)?;
-    tx.execute(
-        "select set_config('request.jwt.claims', $1, true)",
-        &[&caller.claims.to_string()],
-    )
-    .await
-    .map_err(db)?;
+    super::role::enter(&tx, caller).await.map_err(db)?;
     let signature = signatures(&tx, function)
         .await
         .map_err(db)?
         .into_iter()
         .find(|s| s.accepts(&args))
         .ok_or_else(|| not_found(function, &args))?;
+    if signature.read_only {
+        // PostgREST runs a STABLE or IMMUTABLE function in a read-only transaction.
+        tx.batch_execute("set transaction read only")
+            .await
+            .map_err(db)?;
+    }
     let sql = signature.call_sql(function, &args);
     // `$1` only appears when there are arguments.
     let body = Value::Object(args);

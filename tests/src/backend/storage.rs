@@ -127,15 +127,9 @@ async fn as_caller<'a>(
     caller: &Caller,
 ) -> Result<deadpool_postgres::Transaction<'a>, StorageError> {
     let tx = client.transaction().await.map_err(|e| db_error(&e))?;
-    tx.batch_execute(&format!("set local role \"{}\"", caller.role))
+    super::role::enter(&tx, caller)
         .await
         .map_err(|e| db_error(&e))?;
-    tx.execute(
-        "select set_config('request.jwt.claims', $1, true)",
-        &[&caller.claims.to_string()],
-    )
-    .await
-    .map_err(|e| db_error(&e))?;
     Ok(tx)
 }
 

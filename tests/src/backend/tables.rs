@@ -173,15 +173,7 @@ async fn run(
         )
     })?;
     let tx = client.transaction().await.map_err(db)?;
-    tx.batch_execute(&format!("set local role \"{}\"", caller.role))
-        .await
-        .map_err(db)?;
-    tx.execute(
-        "select set_config('request.jwt.claims', $1, true)",
-        &[&caller.claims.to_string()],
-    )
-    .await
-    .map_err(db)?;
+    super::role::enter(&tx, caller).await.map_err(db)?;
     let body_param = (!json.is_null()).then(|| json.to_string());
     let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&body_param];
     for value in &values {
