@@ -70,3 +70,37 @@ async fn the_server_schema_passes_our_lint() {
     .await;
     assert_eq!(definers_without_path, Vec::<String>::new());
 }
+
+/// Migrations ran as Supabase's `postgres`: no superuser, BYPASSRLS and CREATEROLE, owning the
+/// sync tables but neither `auth.*` nor `storage.*`.
+#[tokio::test]
+async fn migrations_ran_as_a_postgres_that_is_not_a_superuser() {
+    let s = Server::start().await;
+    let row = s
+        .admin
+        .query_one(
+            "select rolsuper, rolbypassrls, rolcreaterole from pg_roles where rolname = 'postgres'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let flags: (bool, bool, bool) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(flags, (false, true, true));
+    let owner = |table: &'static str| {
+        let admin = &s.admin;
+        async move {
+            let row = admin
+                .query_one(
+                    "select pg_get_userbyid(relowner)::text from pg_class where oid = $1::text::regclass",
+                    &[&table],
+                )
+                .await
+                .unwrap();
+            row.get::<_, String>(0)
+        }
+    };
+    assert_eq!(owner("public.entries").await, "postgres");
+    assert_eq!(owner("public.sync_state").await, "postgres");
+    assert_ne!(owner("auth.users").await, "postgres");
+    assert_ne!(owner("storage.objects").await, "postgres");
+}

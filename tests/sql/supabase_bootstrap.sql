@@ -1,6 +1,12 @@
 -- A stand-in for the small part of Supabase that migrations/server relies on, for tests on a
 -- plain PostgreSQL 15. Supabase provides all of this itself: never apply this file there.
--- Applied as superuser, before migrations/server/*.sql.
+-- Applied by the cluster's superuser (`supabase_admin`, as on Supabase), before
+-- migrations/server/*.sql, which then run as `postgres`: like Supabase's, not a superuser, with
+-- CREATEROLE and BYPASSRLS, owning neither `auth.*` nor `storage.*`.
+
+create role postgres login createrole bypassrls;
+grant create on database postgres to postgres;
+grant all on schema public to postgres;
 
 -- API roles (PostgREST switches to one per request) and the login role it connects as.
 -- As on Supabase: the API roles INHERIT; the login role PostgREST uses does not.
@@ -11,7 +17,7 @@ create role authenticator login noinherit;
 grant anon, authenticated, service_role to authenticator;
 
 create schema auth;
-grant usage on schema auth to anon, authenticated, service_role;
+grant usage on schema auth to anon, authenticated, service_role, postgres;
 
 create table auth.users (
     id                 uuid primary key,
@@ -31,6 +37,9 @@ create table auth.refresh_tokens (
     created_at timestamptz default now(),
     updated_at timestamptz default now()
 );
+
+-- Tables of the sync schema reference their owner.
+grant references, select on auth.users to postgres;
 
 -- The caller's user id from the JWT claims, as Supabase defines it: the old per-claim setting
 -- `request.jwt.claim.sub` first, then `request.jwt.claims` (what PostgREST sets today).
@@ -53,14 +62,22 @@ alter role authenticated set statement_timeout = '8s';
 -- Supabase's default privileges: every table, sequence and function created in `public` is
 -- granted to the API roles, so a migration that does not revoke what it means to keep private
 -- is exposed through /rest/v1 (migrations/server revoke and grant explicitly).
-alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+    grant all on tables to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+    grant all on sequences to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+    grant all on functions to anon, authenticated, service_role;
 
 -- Supabase Storage's schema, only what migrations/server uses (buckets, objects, foldername).
 -- On Supabase the storage service owns these, with row-level security on objects.
-create schema storage;
-grant usage on schema storage to anon, authenticated, service_role;
+-- Owned by the storage service's role. Supabase lets `postgres` add a bucket and create
+-- policies on storage.objects (migration 0006); here that allowance is `postgres`'s
+-- membership in the owning role.
+create role supabase_storage_admin nologin noinherit;
+grant supabase_storage_admin to postgres;
+create schema storage authorization supabase_storage_admin;
+grant usage on schema storage to anon, authenticated, service_role, postgres;
 
 create table storage.buckets (
     id                 text primary key,
@@ -117,3 +134,8 @@ begin
     return _parts[1:array_length(_parts, 1) - 1];
 end
 $$;
+
+alter table storage.buckets owner to supabase_storage_admin;
+alter table storage.objects owner to supabase_storage_admin;
+alter function storage.foldername(text) owner to supabase_storage_admin;
+alter function storage.protect_delete() owner to supabase_storage_admin;

@@ -17,8 +17,10 @@ use uuid::Uuid;
 
 /// The database that `apply_server_schema` sets up (the cluster's default one).
 pub const DATABASE: &str = "postgres";
-/// The superuser `initdb` creates.
-pub const SUPERUSER: &str = "postgres";
+/// The superuser `initdb` creates (Supabase's name for its own).
+pub const SUPERUSER: &str = "supabase_admin";
+/// The role migrations run as: Supabase's `postgres`, not a superuser (the bootstrap makes it).
+pub const MIGRATOR: &str = "postgres";
 
 pub struct TempPostgres {
     port: u16,
@@ -100,20 +102,16 @@ impl TempPostgres {
         Ok(client)
     }
 
-    /// As superuser, in database [`DATABASE`]: `tests/sql/supabase_bootstrap.sql`, then every
-    /// `migrations/server/*.sql` in file-name order.
+    /// In database [`DATABASE`]: `tests/sql/supabase_bootstrap.sql` as the superuser, then
+    /// every `migrations/server/*.sql` in file-name order as [`MIGRATOR`], as on Supabase.
     pub async fn apply_server_schema(&self) -> anyhow::Result<()> {
-        let client = self.connect(SUPERUSER, DATABASE).await?;
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![root.join("sql/supabase_bootstrap.sql")];
-        files.extend(server_migrations(&root.join("../migrations/server"))?);
-        for file in files {
-            let sql = std::fs::read_to_string(&file)
-                .with_context(|| format!("read {}", file.display()))?;
-            client
-                .batch_execute(&sql)
-                .await
-                .map_err(|e| anyhow::anyhow!("apply {}: {}", file.display(), db_error(&e)))?;
+        let bootstrap = root.join("sql/supabase_bootstrap.sql");
+        let admin = self.connect(SUPERUSER, DATABASE).await?;
+        apply(&admin, &bootstrap).await?;
+        let migrator = self.connect(MIGRATOR, DATABASE).await?;
+        for file in server_migrations(&root.join("../migrations/server"))? {
+            apply(&migrator, &file).await?;
         }
         Ok(())
     }
@@ -122,15 +120,9 @@ impl TempPostgres {
     /// by Supabase's own CLI (`supabase db push --db-url`, from `tests/supabase-tools`), through
     /// the repo's `supabase/migrations` entry that points at `migrations/server`.
     pub async fn apply_server_schema_with_supabase_cli(&self) -> anyhow::Result<()> {
-        let client = self.connect(SUPERUSER, DATABASE).await?;
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let bootstrap = root.join("sql/supabase_bootstrap.sql");
-        let sql = std::fs::read_to_string(&bootstrap)
-            .with_context(|| format!("read {}", bootstrap.display()))?;
-        client
-            .batch_execute(&sql)
-            .await
-            .map_err(|e| anyhow::anyhow!("apply {}: {}", bootstrap.display(), db_error(&e)))?;
+        let admin = self.connect(SUPERUSER, DATABASE).await?;
+        apply(&admin, &root.join("sql/supabase_bootstrap.sql")).await?;
         let cli = root.join("supabase-tools/node_modules/.bin/supabase");
         if !cli.exists() {
             bail!(
@@ -139,7 +131,7 @@ impl TempPostgres {
             );
         }
         let url = format!(
-            "postgresql://{SUPERUSER}@127.0.0.1:{}/{DATABASE}?sslmode=disable",
+            "postgresql://{MIGRATOR}@127.0.0.1:{}/{DATABASE}?sslmode=disable",
             self.port
         );
         let workdir = root.join("..");
@@ -245,6 +237,14 @@ impl Drop for TempPostgres {
         }
         // `_dir` (the whole cluster) is removed when the field drops, right after this.
     }
+}
+
+async fn apply(client: &Client, file: &Path) -> anyhow::Result<()> {
+    let sql = std::fs::read_to_string(file).with_context(|| format!("read {}", file.display()))?;
+    client
+        .batch_execute(&sql)
+        .await
+        .map_err(|e| anyhow::anyhow!("apply {}: {}", file.display(), db_error(&e)))
 }
 
 /// Opens a transaction that runs as the Supabase role `authenticated` with the JWT claims of

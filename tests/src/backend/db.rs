@@ -40,7 +40,7 @@ pub async fn api_url(pg: &TempPostgres) -> anyhow::Result<String> {
                 "jotline backend: connecting as authenticator failed ({e:#}); \
                  /rest/v1 uses the superuser"
             );
-            Ok(pg.url("postgres", "postgres"))
+            Ok(pg.url(crate::pg::SUPERUSER, crate::pg::DATABASE))
         }
     }
 }

@@ -128,7 +128,7 @@ impl LocalBackend {
             .prefix("jotline-backend-storage-")
             .tempdir()
             .context("creating the storage directory")?;
-        let database_url = pg.url("postgres", "postgres");
+        let database_url = pg.url(crate::pg::SUPERUSER, crate::pg::DATABASE);
         let api_url = db::api_url(&pg).await?;
 
         let listener = std::net::TcpListener::bind(("127.0.0.1", options.port))
