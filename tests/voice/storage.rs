@@ -323,7 +323,8 @@ async fn storage_faults_on_the_wire_are_retried_until_the_upload_lands() {
     let proxy = FaultProxy::start(&backend.url()).unwrap();
     let client = StorageClient::new(BackendConfig::new(proxy.url(), backend.anon_key())).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let file = wav(&dir, 0.5);
+    // 4 s of audio (128 KB): the cut falls inside the body.
+    let file = wav(&dir, 4.0);
     let faults = [
         Fault::Reply(
             429,
@@ -333,6 +334,7 @@ async fn storage_faults_on_the_wire_are_retried_until_the_upload_lands() {
             400,
             r#"{"statusCode":"503","error":"DatabaseReadOnly","message":"The database is in read-only mode","code":"DatabaseError"}"#,
         ),
+        Fault::CutRequestBody,
         Fault::DropRequest,
         Fault::DropResponse,
     ];
@@ -350,7 +352,7 @@ async fn storage_faults_on_the_wire_are_retried_until_the_upload_lands() {
     let capture = Uuid::now_v7();
     let mut backoff = quick_backoff();
     let path = client
-        .upload_capture_with_retry(&alice, capture, &file, &mut backoff, 5)
+        .upload_capture_with_retry(&alice, capture, &file, &mut backoff, 6)
         .await
         .unwrap();
     assert_eq!(proxy.pending_faults(), 0);

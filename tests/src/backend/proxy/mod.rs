@@ -19,6 +19,9 @@ use anyhow::Context;
 pub enum Fault {
     /// Close the connection without forwarding: the upstream never sees the request.
     DropRequest,
+    /// Read the first part of the request body, then close the connection: an upload cut off
+    /// mid-body (the upstream never sees it).
+    CutRequestBody,
     /// Forward and let the upstream finish (e.g. commit), then close the connection without
     /// answering: the client sees a connection error for a request that took effect.
     DropResponse,

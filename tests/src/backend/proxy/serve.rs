@@ -83,7 +83,11 @@ async fn handle(
         });
         fault
     };
-    let (parts, body) = req.into_parts();
+    let (parts, mut body) = req.into_parts();
+    if fault == Some(Fault::CutRequestBody) {
+        let _ = body.frame().await;
+        return Err(Dropped);
+    }
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Err(Dropped),
