@@ -4,65 +4,42 @@
 -- `sync_state.version`, reset `sync_clients.last_op_seq`, or hard-delete rows so that the
 -- deletion never reaches another device. Reads through row-level security stay.
 --
--- How: `sync_push` keeps its body and stays SECURITY INVOKER (row-level security still
--- confines every statement to the caller's rows), moved to `jotline_private` (which PostgREST
--- does not expose) under the same name. The new `public.sync_push` sets a transaction-local flag and calls it; a
--- trigger on each sync table refuses writes by `anon`/`authenticated` without that flag. A
--- client cannot set the flag itself: PostgREST runs only functions of the exposed schemas, and
--- sets no setting a request names but its own `request.*` ones. SECURITY DEFINER instead
--- would run the body as the owner, past row-level security, and every statement in it would
--- need its own `user_id` check.
+-- How: the API roles lose their write privileges on the sync tables, and `sync_push` runs as
+-- `jotline_sync_writer` (SECURITY DEFINER, body unchanged): a member of `authenticated` (so the
+-- own_rows policies, which are `to authenticated`, apply to it as before) that also holds the
+-- write privileges the body needs, may not bypass row-level security and owns no table. So
+-- every statement of the body is still confined to the caller's rows (`auth.uid()` reads the
+-- request's JWT claims, whoever runs the function). Nobody can log in as, or switch to, that
+-- role. SECURITY DEFINER owned by `postgres` would run past row-level security (BYPASSRLS).
 --
 -- Also: the policies read `auth.uid()` once per statement (`(select auth.uid())`), not once
 -- per row (Supabase's linter: auth_rls_initplan).
 
--- Same name in its new schema: the body qualifies its parameters as `sync_push.<name>`.
-alter function public.sync_push(uuid, jsonb) set schema jotline_private;
-revoke all on function jotline_private.sync_push(uuid, jsonb) from public, anon;
-grant execute on function jotline_private.sync_push(uuid, jsonb) to authenticated;
+create role jotline_sync_writer nologin inherit;
+grant authenticated to jotline_sync_writer;
+-- To hand it the function: PostgreSQL asks the giver's membership in the new owner, and the
+-- owner's CREATE on the function's schema.
+grant jotline_sync_writer to current_user;
+grant create on schema public to jotline_sync_writer;
+grant select on public.sync_state to jotline_sync_writer;
+grant insert (user_id) on public.sync_state to jotline_sync_writer;
+grant update (version) on public.sync_state to jotline_sync_writer;
+grant select on public.sync_clients to jotline_sync_writer;
+grant insert (user_id, client_id, last_op_seq) on public.sync_clients to jotline_sync_writer;
+grant update (last_op_seq, updated_at) on public.sync_clients to jotline_sync_writer;
+grant select, insert on public.dead_letters to jotline_sync_writer;
+grant usage on sequence public.dead_letters_id_seq to jotline_sync_writer;
+grant select, insert, update on public.entries, public.captures to jotline_sync_writer;
 
-create function public.sync_push(client_id uuid, ops jsonb)
-returns jsonb language plpgsql volatile security invoker set search_path = '' as $$
-begin
-    perform set_config('jotline.sync_write', 'on', true);
-    return jotline_private.sync_push(sync_push.client_id, sync_push.ops);
-end
-$$;
-revoke all on function public.sync_push(uuid, jsonb) from public, anon;
-grant execute on function public.sync_push(uuid, jsonb) to authenticated;
+alter function public.sync_push(uuid, jsonb) owner to jotline_sync_writer;
+alter function public.sync_push(uuid, jsonb) security definer;
+revoke create on schema public from jotline_sync_writer;
 
-create function jotline_private.refuse_direct_writes()
-returns trigger language plpgsql set search_path = '' as $$
-begin
-    if current_user in ('anon', 'authenticated')
-       and coalesce(current_setting('jotline.sync_write', true), '') <> 'on' then
-        raise exception 'the sync tables change only through sync_push'
-            using errcode = '42501';
-    end if;
-    return coalesce(new, old);
-end
-$$;
-revoke all on function jotline_private.refuse_direct_writes() from public, anon;
-
--- The WHEN clause keeps sync_push's own writes from calling the function at all.
-create trigger refuse_direct_writes before insert or update or delete on public.sync_state
-    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
-    execute function jotline_private.refuse_direct_writes();
-create trigger refuse_direct_writes before insert or update or delete on public.sync_clients
-    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
-    execute function jotline_private.refuse_direct_writes();
-create trigger refuse_direct_writes before insert or update or delete on public.dead_letters
-    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
-    execute function jotline_private.refuse_direct_writes();
-create trigger refuse_direct_writes before insert or update or delete on public.entries
-    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
-    execute function jotline_private.refuse_direct_writes();
-create trigger refuse_direct_writes before insert or update or delete on public.captures
-    for each row when (current_setting('jotline.sync_write', true) is distinct from 'on')
-    execute function jotline_private.refuse_direct_writes();
--- TRUNCATE has no rows to guard: nobody but the owner may truncate at all.
-revoke truncate on public.sync_state, public.sync_clients, public.dead_letters,
-    public.entries, public.captures from anon, authenticated;
+-- Reads through row-level security stay; writes go through sync_push alone.
+revoke insert, update, delete, truncate, references, trigger on public.sync_state,
+    public.sync_clients, public.dead_letters, public.entries, public.captures
+    from anon, authenticated;
+revoke usage on sequence public.dead_letters_id_seq from anon, authenticated;
 
 drop policy own_rows on public.sync_state;
 create policy own_rows on public.sync_state for all to authenticated

@@ -14,17 +14,17 @@ async fn count(api: &mut Client, user: Uuid, sql: &str) -> i64 {
     n
 }
 
-/// Runs one statement as `user`; Ok(rows affected) or Err(message).
-/// Runs `sql` as `user` the way the body of `sync_push` writes (migration 0007 lets the sync
-/// tables change only there): row-level security is what these tests check.
+/// Runs one statement as `user` the way the body of `sync_push` writes: as
+/// `jotline_sync_writer` (migration 0007), through row-level security, which is what these
+/// tests check. `writer` is a superuser connection (only it may switch to that role).
 async fn exec(
-    api: &mut Client,
+    writer: &mut Client,
     user: Uuid,
     sql: &str,
     params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
 ) -> Result<u64, String> {
-    let tx = as_user(api, user).await.unwrap();
-    tx.execute("select set_config('jotline.sync_write', 'on', true)", &[])
+    let claims = json!({ "sub": user.to_string(), "role": "authenticated" });
+    let tx = as_role(writer, "jotline_sync_writer", &claims)
         .await
         .unwrap();
     let r = tx.execute(sql, params).await.map_err(|e| pg::db_error(&e));
@@ -42,6 +42,7 @@ async fn users_see_and_change_only_their_own_rows() {
         s.user("bob@example.com").await,
     );
     let mut api = s.api().await;
+    let mut writer = s.pg.connect(pg::SUPERUSER, pg::DATABASE).await.unwrap();
     let (a_entry, a_capture) = (Uuid::now_v7(), Uuid::now_v7());
     let r = push(
         &mut api,
@@ -81,36 +82,39 @@ async fn users_see_and_change_only_their_own_rows() {
             "{table}"
         );
     }
+    // Directly as `authenticated` (what /rest/v1 runs as), nobody writes the sync tables.
+    for sql in [
+        "update entries set version = 0",
+        "delete from entries",
+        "update sync_state set version = 0",
+        "update sync_clients set last_op_seq = 0",
+    ] {
+        let tx = as_user(&mut api, alice).await.unwrap();
+        let err = tx.execute(sql, &[]).await.unwrap_err();
+        assert!(
+            pg::db_error(&err).contains("permission denied"),
+            "{sql}: {err}"
+        );
+    }
     // Bob can neither update nor delete them (no error: the rows are simply not there for him).
     let upd = "update entries set body = 'bob was here' where id = $1";
-    assert_eq!(exec(&mut api, bob, upd, &[&a_entry]).await, Ok(0));
+    assert_eq!(exec(&mut writer, bob, upd, &[&a_entry]).await, Ok(0));
+    // Nothing deletes rows, not even sync_push (a delete is a tombstone; purging is the
+    // owner's cleanup_tombstones).
+    for sql in [
+        "delete from entries where id = $1",
+        "delete from captures where id = $1",
+    ] {
+        let err = exec(&mut writer, bob, sql, &[&a_entry]).await.unwrap_err();
+        assert!(err.contains("permission denied"), "{sql}: {err}");
+    }
+    let err = exec(&mut writer, bob, "delete from dead_letters", &[])
+        .await
+        .unwrap_err();
+    assert!(err.contains("permission denied"), "{err}");
     assert_eq!(
         exec(
-            &mut api,
-            bob,
-            "delete from entries where id = $1",
-            &[&a_entry]
-        )
-        .await,
-        Ok(0)
-    );
-    assert_eq!(
-        exec(
-            &mut api,
-            bob,
-            "delete from captures where id = $1",
-            &[&a_capture]
-        )
-        .await,
-        Ok(0)
-    );
-    assert_eq!(
-        exec(&mut api, bob, "delete from dead_letters", &[]).await,
-        Ok(0)
-    );
-    assert_eq!(
-        exec(
-            &mut api,
+            &mut writer,
             bob,
             "update sync_clients set last_op_seq = 0",
             &[]
@@ -121,14 +125,14 @@ async fn users_see_and_change_only_their_own_rows() {
     // Nor move his own row to Alice, nor insert rows in her name.
     let insert = "insert into entries (id, user_id, occurred_at, created_at, updated_at, version) \
                   values ($1, $2, now(), now(), now(), 1)";
-    let err = exec(&mut api, bob, insert, &[&Uuid::now_v7(), &alice])
+    let err = exec(&mut writer, bob, insert, &[&Uuid::now_v7(), &alice])
         .await
         .unwrap_err();
     assert!(err.contains("row-level security"), "{err}");
     let own = Uuid::now_v7();
-    assert_eq!(exec(&mut api, bob, insert, &[&own, &bob]).await, Ok(1));
+    assert_eq!(exec(&mut writer, bob, insert, &[&own, &bob]).await, Ok(1));
     let err = exec(
-        &mut api,
+        &mut writer,
         bob,
         "update entries set user_id = $1 where id = $2",
         &[&alice, &own],
@@ -140,7 +144,7 @@ async fn users_see_and_change_only_their_own_rows() {
     let by_default = "insert into entries (id, occurred_at, created_at, updated_at, version) \
                       values ($1, now(), now(), now(), 1)";
     let mine = Uuid::now_v7();
-    assert_eq!(exec(&mut api, bob, by_default, &[&mine]).await, Ok(1));
+    assert_eq!(exec(&mut writer, bob, by_default, &[&mine]).await, Ok(1));
     assert_eq!(
         s.scalar(
             "select count(*) from entries where id = $1 and user_id = $2",
@@ -150,7 +154,7 @@ async fn users_see_and_change_only_their_own_rows() {
         1
     );
     // The horizon is not the client's to change.
-    let err = exec(&mut api, alice, "update sync_state set horizon = 0", &[])
+    let err = exec(&mut writer, alice, "update sync_state set horizon = 0", &[])
         .await
         .unwrap_err();
     assert!(err.contains("permission denied"), "{err}");

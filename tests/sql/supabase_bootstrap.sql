@@ -5,8 +5,8 @@
 -- CREATEROLE and BYPASSRLS, owning neither `auth.*` nor `storage.*`.
 
 create role postgres login createrole bypassrls;
-grant create on database postgres to postgres;
-grant all on schema public to postgres;
+-- As on Supabase, postgres owns the database, so `public` (owned by pg_database_owner) is its.
+alter database postgres owner to postgres;
 
 -- API roles (PostgREST switches to one per request) and the login role it connects as.
 -- As on Supabase: the API roles INHERIT; the login role PostgREST uses does not.
