@@ -31,19 +31,36 @@ pub async fn rpc(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let api = match require_api_key(&state, &headers) {
-        Ok(api) => api,
-        Err(response) => return response,
-    };
-    let caller = match resolve(&state.keys, &headers, api) {
+    let caller = match caller(&state, &headers) {
         Ok(caller) => caller,
-        Err(TokenError::Expired) => return RestError::jwt("JWT expired").into_response(),
-        Err(e) => return RestError::jwt(e.to_string()).into_response(),
+        Err(response) => return response,
     };
     match call(&state, &caller, &function, &body).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
     }
+}
+
+/// The caller of a PostgREST request: the apikey checked by the gateway, then the bearer
+/// token verified as PostgREST does (its JWT errors otherwise).
+#[allow(clippy::result_large_err)]
+pub(super) fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let api = require_api_key(state, headers)?;
+    resolve(&state.keys, headers, api).map_err(|e| match e {
+        TokenError::Expired => RestError::jwt("JWT expired").into_response(),
+        e => RestError::jwt(e.to_string()).into_response(),
+    })
+}
+
+/// A connection of PostgREST's pool, or its "database connection error".
+pub(super) async fn connection(state: &AppState) -> Result<deadpool_postgres::Client, RestError> {
+    state.api.get().await.map_err(|e| {
+        RestError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "PGRST000",
+            format!("database connection error: {e}"),
+        )
+    })
 }
 
 fn not_found(function: &str, args: &Map<String, Value>) -> RestError {
@@ -192,13 +209,7 @@ async fn call(
     }
     let anon = caller.role == "anon";
     let db = |e: tokio_postgres::Error| RestError::from_db(&e, anon);
-    let mut client = state.api.get().await.map_err(|e| {
-        RestError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "PGRST000",
-            format!("database connection error: {e}"),
-        )
-    })?;
+    let mut client = connection(state).await?;
     let tx = client.transaction().await.map_err(db)?;
     super::role::enter(&tx, caller).await.map_err(db)?;
     let signature = signatures(&tx, function)

@@ -14,10 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
-use super::caller::{require_api_key, resolve, Caller};
+use super::caller::Caller;
 use super::errors::RestError;
-use super::jwt::TokenError;
-use super::rest::is_identifier;
+use super::rest::{caller, connection, is_identifier};
 use super::AppState;
 
 pub async fn table(
@@ -28,14 +27,9 @@ pub async fn table(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let api = match require_api_key(&state, &headers) {
-        Ok(api) => api,
-        Err(response) => return response,
-    };
-    let caller = match resolve(&state.keys, &headers, api) {
+    let caller = match caller(&state, &headers) {
         Ok(caller) => caller,
-        Err(TokenError::Expired) => return RestError::jwt("JWT expired").into_response(),
-        Err(e) => return RestError::jwt(e.to_string()).into_response(),
+        Err(response) => return response,
     };
     match run(&state, &caller, &method, &table, &query, &body).await {
         Ok(response) => response,
@@ -165,13 +159,7 @@ async fn run(
             ))
         }
     };
-    let mut client = state.api.get().await.map_err(|e| {
-        RestError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "PGRST000",
-            format!("database connection error: {e}"),
-        )
-    })?;
+    let mut client = connection(state).await?;
     let tx = client.transaction().await.map_err(db)?;
     super::role::enter(&tx, caller).await.map_err(db)?;
     let body_param = (!json.is_null()).then(|| json.to_string());

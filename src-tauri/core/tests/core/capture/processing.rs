@@ -1,15 +1,14 @@
 //! The processing service: the processor's deps follow the settings and the key store (here
 //! in memory) without anyone rebuilding them by hand.
 
-use super::voice::write_wav;
+use super::voice::record;
 use crate::common::fixture;
 use crate::sync::stub::{reply, Stub};
 use jotline_core::auth::MemoryTokenStore;
-use jotline_core::capture::voice::VoiceRecording;
 use jotline_core::capture::ProcessingService;
 use jotline_core::sync::{shared_tokens, SyncService};
 use jotline_core::transcribe::{MemoryTranscriberKeyStore, TranscriberKeyStore};
-use jotline_core::{CaptureStatus, ErrorCode, Surface};
+use jotline_core::{CaptureStatus, ErrorCode};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -40,16 +39,7 @@ async fn a_transcription_service_saved_in_the_settings_reaches_a_waiting_memo() 
     let err = processing.retry(uuid::Uuid::now_v7()).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 
-    let (id, path) = f.core.new_voice_file().unwrap();
-    write_wav(&path, 250);
-    let saved = f
-        .core
-        .save_voice_capture(VoiceRecording {
-            capture_id: id,
-            duration_ms: 250,
-            surface: Surface::DesktopHotkey,
-        })
-        .unwrap();
+    let saved = record(&f);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let memo = f.core.get_entry(saved.entry.id).unwrap().voice.unwrap();
     assert_eq!(memo.status, CaptureStatus::Pending, "no service: it waits");

@@ -1,15 +1,14 @@
 //! The capture processor with a fake uploader and transcriber: every way from `pending` to
 //! `ready` or `error`, retries on the core's clock, and nothing dropped while offline.
 
-use super::voice::write_wav;
+use super::voice::record;
 use crate::common::{fixture, Fixture};
 use jotline_core::capture::processor::{retry_delay_ms, ProcessorDeps, MAX_CAPTURE_ATTEMPTS};
 use jotline_core::capture::uploader::{AudioUploader, UploadError, UploadFuture};
-use jotline_core::capture::voice::VoiceRecording;
 use jotline_core::transcribe::{
     AudioInput, TranscribeError, TranscribeFuture, Transcriber, Transcript,
 };
-use jotline_core::{CaptureSaved, CaptureStatus, Surface};
+use jotline_core::{CaptureSaved, CaptureStatus};
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -60,18 +59,6 @@ impl Transcriber for FakeTranscriber {
             })
         })
     }
-}
-
-fn record(f: &Fixture) -> CaptureSaved {
-    let (id, path) = f.core.new_voice_file().unwrap();
-    write_wav(&path, 250);
-    f.core
-        .save_voice_capture(VoiceRecording {
-            capture_id: id,
-            duration_ms: 250,
-            surface: Surface::DesktopHotkey,
-        })
-        .unwrap()
 }
 
 fn status(f: &Fixture, saved: &CaptureSaved) -> (CaptureStatus, u32, Option<String>) {

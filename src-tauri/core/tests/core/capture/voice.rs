@@ -1,11 +1,24 @@
 //! Voice captures in the journal: saving a recording, rescuing unfinished ones at start-up,
 //! and deleting a spoken entry.
 
-use crate::common::fixture;
+use crate::common::{fixture, Fixture};
 use jotline_core::capture::voice::VoiceRecording;
-use jotline_core::{CaptureStatus, CoreEvent, Surface};
+use jotline_core::{CaptureSaved, CaptureStatus, CoreEvent, Surface};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
+
+/// A saved 250 ms voice memo: a pending capture with its entry.
+pub fn record(f: &Fixture) -> CaptureSaved {
+    let (id, path) = f.core.new_voice_file().unwrap();
+    write_wav(&path, 250);
+    f.core
+        .save_voice_capture(VoiceRecording {
+            capture_id: id,
+            duration_ms: 250,
+            surface: Surface::DesktopHotkey,
+        })
+        .unwrap()
+}
 
 /// A 16 kHz mono WAV of `ms` milliseconds of a tone.
 pub fn write_wav(path: &Path, ms: u32) {

@@ -32,6 +32,28 @@ fn session(access: &str) -> Session {
     }
 }
 
+/// GoTrue's answer to a refresh: the rotated session.
+fn rotated_session() -> String {
+    format!(
+        r#"{{"access_token": "at-2", "token_type": "bearer", "expires_in": 3600,
+            "expires_at": 1900000000, "refresh_token": "rt-2", "user": {{"id": "{USER}"}}}}"#
+    )
+}
+
+/// The app's uploader against `url`, signed in with `at-1` / `rt-1`.
+fn uploader(url: &str) -> (StorageUploader, Arc<MemoryTokenStore>) {
+    let tokens = Arc::new(MemoryTokenStore::new());
+    tokens.save(&session("at-1")).unwrap();
+    let uploader = StorageUploader {
+        storage: StorageClient::new(config(url)).unwrap(),
+        session: Arc::new(SessionProvider::new(
+            AuthClient::new(config(url)).unwrap(),
+            tokens.clone(),
+        )),
+    };
+    (uploader, tokens)
+}
+
 fn wav(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let path = dir.path().join("memo.wav");
     std::fs::write(&path, b"RIFF\x24\x00\x00\x00WAVEfmt fake-samples").unwrap();
@@ -221,25 +243,10 @@ async fn the_uploader_renews_an_expired_token_once_and_uploads() {
                 "AccessDenied",
             ),
         ),
-        reply(
-            200,
-            &format!(
-                r#"{{"access_token": "at-2", "token_type": "bearer", "expires_in": 3600,
-                    "expires_at": 1900000000, "refresh_token": "rt-2",
-                    "user": {{"id": "{USER}"}}}}"#
-            ),
-        ),
+        reply(200, &rotated_session()),
         reply(200, r#"{"Id": "0f0e", "Key": "captures/x.wav"}"#),
     ]);
-    let tokens = Arc::new(MemoryTokenStore::new());
-    tokens.save(&session("at-1")).unwrap();
-    let uploader = StorageUploader {
-        storage: StorageClient::new(config(&stub.url)).unwrap(),
-        session: Arc::new(SessionProvider::new(
-            AuthClient::new(config(&stub.url)).unwrap(),
-            tokens.clone(),
-        )),
-    };
+    let (uploader, tokens) = uploader(&stub.url);
     let dir = tempfile::tempdir().unwrap();
     let capture = Uuid::now_v7();
     let path = uploader.upload(capture, &wav(&dir)).await.unwrap();
@@ -265,25 +272,10 @@ async fn a_token_refused_even_after_renewal_leaves_the_memo_waiting_not_failed()
     );
     let stub = Stub::start(vec![
         reply(400, &refused),
-        reply(
-            200,
-            &format!(
-                r#"{{"access_token": "at-2", "token_type": "bearer", "expires_in": 3600,
-                    "expires_at": 1900000000, "refresh_token": "rt-2",
-                    "user": {{"id": "{USER}"}}}}"#
-            ),
-        ),
+        reply(200, &rotated_session()),
         reply(400, &refused),
     ]);
-    let tokens = Arc::new(MemoryTokenStore::new());
-    tokens.save(&session("at-1")).unwrap();
-    let uploader = StorageUploader {
-        storage: StorageClient::new(config(&stub.url)).unwrap(),
-        session: Arc::new(SessionProvider::new(
-            AuthClient::new(config(&stub.url)).unwrap(),
-            tokens,
-        )),
-    };
+    let (uploader, _) = uploader(&stub.url);
     let dir = tempfile::tempdir().unwrap();
     let err = uploader
         .upload(Uuid::now_v7(), &wav(&dir))
