@@ -401,3 +401,39 @@ async fn delete_wins_over_a_later_update() {
     assert_eq!(statuses(&ghost), ["applied"]);
     assert_eq!(s.scalar("select count(*) from entries", &[]).await, 1);
 }
+
+/// Times are checked for real: one that only looks right (30 February, month 13, an offset
+/// past ±15:59) is rejected, while a leap day, an offset and the last second of a month pass.
+#[tokio::test]
+async fn times_that_do_not_exist_are_rejected() {
+    let s = Server::start().await;
+    let u = s.user("u@example.com").await;
+    let mut api = s.api().await;
+    let ok = Uuid::now_v7();
+    let at = |seq, time: &str| upsert(seq, "entries", ok, json!({"occurred_at": time}));
+    let batch = json!([
+        new_entry(1, ok, "dated"),
+        at(2, "2026-02-30T10:00:00Z"),
+        at(3, "2026-13-01T10:00:00Z"),
+        at(4, "2026-11-22T10:00:00+16:00"),
+        at(5, "0000-01-01T00:00:00Z"),
+        at(6, "2024-02-29T10:00:00Z"),
+        at(7, "2026-11-22T10:00:00+05:30"),
+        at(8, "2026-01-31T23:59:59.999Z"),
+    ]);
+    let r = push(&mut api, u, Uuid::now_v7(), &batch).await.unwrap();
+    assert_eq!(
+        statuses(&r),
+        ["applied", "rejected", "rejected", "rejected", "rejected", "applied", "applied", "applied"],
+        "{r}"
+    );
+    for result in &r["results"].as_array().unwrap()[1..5] {
+        let reason = result["reason"].as_str().unwrap();
+        assert!(reason.contains("is not a valid time"), "{reason}");
+    }
+    let (rows, _) = pull_all(&mut api, u, None).await;
+    assert_eq!(
+        row_of(&rows, ok).unwrap()["occurred_at"],
+        json!("2026-01-31T23:59:59.999Z")
+    );
+}
