@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::{create_entry, entry_ids, Api};
+use crate::support::{create_entry, entry_ids, read, Api};
 
 #[tokio::test]
 async fn anon_is_refused_by_the_grants() {
@@ -239,4 +239,33 @@ async fn stable_functions_cannot_write_and_the_role_timeout_applies() {
         started.elapsed() < Duration::from_millis(4900),
         "anon's 3 s, not the sleep"
     );
+}
+
+/// PostgREST serves a function by GET too, its arguments in the query, always read-only: a
+/// read answers, a write (sync_push's first statement) is refused with 25006.
+#[tokio::test]
+async fn a_function_called_by_get_runs_read_only() {
+    let backend = LocalBackend::start().await.unwrap();
+    let api = Api::new(&backend);
+    let alice = api.new_user().await;
+    let get = |query: String| {
+        api.http
+            .get(format!("{}/rest/v1/rpc/{query}", api.base))
+            .header("apikey", &api.anon_key)
+            .bearer_auth(&alice.access_token)
+            .send()
+    };
+    let (status, page) = read(get("sync_pull?page_size=5".into()).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["changes"], json!([]), "{page}");
+
+    let query = format!("sync_push?client_id={}&ops=%5B%5D", Uuid::now_v7());
+    let (status, body) = read(get(query).await.unwrap()).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
+    assert_eq!(body["code"], "25006", "{body}");
+    // The same call by POST writes.
+    let (status, body) = api
+        .push(&alice.access_token, Uuid::now_v7(), json!([]))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }

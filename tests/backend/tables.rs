@@ -1,6 +1,7 @@
 //! `/rest/v1/<table>` as PostgREST serves every table of `public`: the sync invariants hold
 //! against a signed-in user who writes the tables directly (migration 0007), reads stay
-//! confined to one's own rows, and anon gets nothing, under Supabase's default privileges.
+//! confined to one's own rows, and anon gets nothing, under Supabase's default privileges; the
+//! service key reads every row and writes none (0009).
 
 use jotline_tests::backend::LocalBackend;
 use reqwest::{Method, StatusCode};
@@ -136,4 +137,50 @@ async fn reads_are_confined_to_ones_own_rows_and_anon_gets_nothing() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}: {body}");
         assert_eq!(body["code"], "42501", "{name}: {body}");
     }
+}
+
+#[tokio::test]
+async fn the_service_key_reads_every_row_and_writes_none() {
+    let backend = LocalBackend::start().await.unwrap();
+    let api = Api::new(&backend);
+    let service = backend.service_key();
+    let (alice, bob) = (api.new_user().await, api.new_user().await);
+    let entry = Uuid::now_v7();
+    for (user, id) in [(&alice, entry), (&bob, Uuid::now_v7())] {
+        let (status, body) = api
+            .push(
+                &user.access_token,
+                Uuid::now_v7(),
+                json!([create_entry(1, id, "x")]),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    let (status, rows) = table(&api, Method::GET, &service, "entries", None).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
+
+    let id = format!("id=eq.{entry}");
+    let user = format!("user_id=eq.{}", alice.user_id);
+    let attempts = [
+        (
+            Method::PATCH,
+            format!("entries?{id}"),
+            Some(json!({"version": 0})),
+        ),
+        (Method::DELETE, format!("entries?{id}"), None),
+        (
+            Method::PATCH,
+            format!("sync_state?{user}"),
+            Some(json!({"version": 0})),
+        ),
+        (Method::DELETE, format!("sync_clients?{user}"), None),
+    ];
+    for (method, path, body) in attempts {
+        let what = format!("service key: {method} {path}");
+        refused(&table(&api, method, &service, &path, body).await, &what);
+    }
+    let (_, rows) = table(&api, Method::GET, &service, &format!("entries?{id}"), None).await;
+    assert_eq!(rows[0]["version"], json!(1), "{rows}");
 }

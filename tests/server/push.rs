@@ -424,7 +424,10 @@ async fn times_that_do_not_exist_are_rejected() {
     let r = push(&mut api, u, Uuid::now_v7(), &batch).await.unwrap();
     assert_eq!(
         statuses(&r),
-        ["applied", "rejected", "rejected", "rejected", "rejected", "applied", "applied", "applied"],
+        [
+            "applied", "rejected", "rejected", "rejected", "rejected", "applied", "applied",
+            "applied"
+        ],
         "{r}"
     );
     for result in &r["results"].as_array().unwrap()[1..5] {

@@ -345,7 +345,10 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/auth/v1/token", post(auth::token))
         .route("/auth/v1/logout", post(auth::logout))
         .route("/auth/v1/user", get(auth::user))
-        .route("/rest/v1/rpc/{function}", post(rest::rpc))
+        .route(
+            "/rest/v1/rpc/{function}",
+            post(rest::rpc).get(rest::rpc_get),
+        )
         .route("/rest/v1/{table}", axum::routing::any(tables::table))
         .route(
             "/storage/v1/object/{bucket}/{*path}",

@@ -1,11 +1,12 @@
 //! `/rest/v1/rpc/<fn>`: PostgREST's function call. The caller's JWT is verified, then in one
 //! transaction: `set local role <role>`, `set_config('request.jwt.claims', <claims>, true)`,
-//! and `public.<fn>(name => value, ...)` with the JSON body's keys as named arguments.
+//! and `public.<fn>(name => value, ...)` with the JSON body's keys (POST) or the query's
+//! parameters (GET, always in a read-only transaction) as named arguments.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,9 +36,45 @@ pub async fn rpc(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    match call(&state, &caller, &function, &body).await {
-        Ok(response) => response,
-        Err(e) => e.into_response(),
+    let call = match parse_args(&body) {
+        Ok(args) => call(&state, &caller, &function, Args::Json(args)).await,
+        Err(e) => Err(e),
+    };
+    call.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /rest/v1/rpc/<fn>?name=value…`: the arguments are text, cast to the parameters'
+/// types, and the transaction is read-only whatever the function's volatility.
+pub async fn rpc_get(
+    State(state): State<Arc<AppState>>,
+    Path(function): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let caller = match caller(&state, &headers) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let args = query
+        .into_iter()
+        .map(|(name, value)| (name, Value::String(value)))
+        .collect();
+    call(&state, &caller, &function, Args::Query(args))
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Named arguments: a POST's JSON values or a GET's text.
+enum Args {
+    Json(Map<String, Value>),
+    Query(Map<String, Value>),
+}
+
+impl Args {
+    fn map(&self) -> &Map<String, Value> {
+        match self {
+            Args::Json(map) | Args::Query(map) => map,
+        }
     }
 }
 
@@ -118,15 +155,16 @@ impl Signature {
                 .all(|(n, _)| args.contains_key(n))
     }
 
-    /// The SQL calling the function; `$1` is the JSON body. Names were checked with
-    /// [`is_identifier`], types come from the catalog.
-    fn call_sql(&self, function: &str, args: &Map<String, Value>) -> String {
+    /// The SQL calling the function; `$1` is the arguments as one JSON object. Names were
+    /// checked with [`is_identifier`], types come from the catalog. `as_text`: every value is
+    /// text to cast (a GET's), also for json parameters.
+    fn call_sql(&self, function: &str, args: &Map<String, Value>, as_text: bool) -> String {
         let named: Vec<String> = self
             .inputs
             .iter()
             .filter(|(name, _)| args.contains_key(name))
             .map(|(name, ty)| {
-                let op = if ty == "json" || ty == "jsonb" {
+                let op = if (ty == "json" || ty == "jsonb") && !as_text {
                     "->"
                 } else {
                     "->>"
@@ -197,11 +235,11 @@ async fn call(
     state: &AppState,
     caller: &Caller,
     function: &str,
-    body: &Bytes,
+    request: Args,
 ) -> Result<Response, RestError> {
-    let args = parse_args(body)?;
+    let args = request.map();
     if !is_identifier(function) || !args.keys().all(|k| is_identifier(k)) {
-        return Err(not_found(function, &args));
+        return Err(not_found(function, args));
     }
     // Checked when the token was verified; checked again because it is spliced into SQL.
     if !ALLOWED_ROLES.contains(&caller.role.as_str()) {
@@ -216,17 +254,19 @@ async fn call(
         .await
         .map_err(db)?
         .into_iter()
-        .find(|s| s.accepts(&args))
-        .ok_or_else(|| not_found(function, &args))?;
-    if signature.read_only {
-        // PostgREST runs a STABLE or IMMUTABLE function in a read-only transaction.
+        .find(|s| s.accepts(args))
+        .ok_or_else(|| not_found(function, args))?;
+    let by_get = matches!(request, Args::Query(_));
+    if signature.read_only || by_get {
+        // PostgREST runs a STABLE or IMMUTABLE function, and any function called by GET, in
+        // a read-only transaction.
         tx.batch_execute("set transaction read only")
             .await
             .map_err(db)?;
     }
-    let sql = signature.call_sql(function, &args);
+    let sql = signature.call_sql(function, args, by_get);
     // `$1` only appears when there are arguments.
-    let body = Value::Object(args);
+    let body = Value::Object(args.clone());
     let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
         if signature.inputs.is_empty() || body.as_object().is_some_and(Map::is_empty) {
             Vec::new()
