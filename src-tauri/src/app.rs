@@ -223,6 +223,19 @@ fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent, has_tray: &Atom
                 }
             }
         }
+        // Coming back to the journal: pull if the last round is older than half a minute.
+        RunEvent::WindowEvent {
+            label,
+            event: WindowEvent::Focused(true),
+            ..
+        } if label == windows::MAIN => {
+            if let Ok(journal) = app.state::<AppState>().journal() {
+                let sync = journal.sync.clone();
+                tauri::async_runtime::spawn(async move {
+                    sync.trigger(jotline_core::sync::Trigger::Focus).await;
+                });
+            }
+        }
         // Last window gone but no explicit Quit: stay in the tray.
         RunEvent::ExitRequested {
             code: None, api, ..

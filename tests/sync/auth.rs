@@ -81,6 +81,7 @@ async fn expired_access_token_401_refreshes_once_and_the_round_succeeds() {
             interval: Duration::from_secs(3600),
             debounce: Duration::from_millis(50),
             seed: 7,
+            ..EngineConfig::default()
         },
     );
     let mut status = engine.status();
@@ -150,6 +151,7 @@ async fn a_dead_refresh_token_signs_out_without_losing_the_outbox() {
             interval: Duration::from_secs(3600),
             debounce: Duration::from_millis(50),
             seed: 7,
+            ..EngineConfig::default()
         },
     );
     let mut status = engine.status();

@@ -1,6 +1,6 @@
 //! What the tray shows, as a pure function of the app status (the shell draws it).
 
-use crate::types::{AppStatus, SyncPhase, SyncState, SyncStatus};
+use crate::types::{AppStatus, LiveUpdates, SyncPhase, SyncState, SyncStatus};
 use chrono::{DateTime, Local, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,9 +123,16 @@ where
 {
     // Failed (dead-lettered) changes are not on the server either: every count includes them.
     let pending = status.unsynced_ops();
-    let last = |s: &SyncStatus| match s.last_synced_at {
-        Some(at) => format!("last synced {}", sync_time_label(at, now)),
-        None => "not synced yet".to_string(),
+    let last = |s: &SyncStatus| {
+        let synced = match s.last_synced_at {
+            Some(at) => format!("last synced {}", sync_time_label(at, now)),
+            None => "not synced yet".to_string(),
+        };
+        // Not an error: the journal is polled instead.
+        match s.live_updates {
+            LiveUpdates::Off => format!("{synced}; live updates off"),
+            LiveUpdates::On | LiveUpdates::Connecting => synced,
+        }
     };
     let waiting = |what: &str| {
         if pending == 0 {

@@ -11,7 +11,7 @@ const synced: AppStatus = {
   sync: {
     state: 'active',
     email: 'ana@x',
-    status: { phase: 'idle', lastSyncedAt: new Date().toISOString(), lastError: null, retryAt: null, entriesUpdated: 0 },
+    status: { phase: 'idle', lastSyncedAt: new Date().toISOString(), lastError: null, retryAt: null, entriesUpdated: 0, liveUpdates: 'on' },
   },
 };
 

@@ -135,7 +135,12 @@ retryAt: string | null,
 /**
  * Entries the last round changed from the cloud ("N entries updated").
  */
-entriesUpdated: number, };
+entriesUpdated: number, 
+/**
+ * Whether changes from the user's other devices arrive at once (Realtime) or on the
+ * next poll. Not an error when off: polling goes on.
+ */
+liveUpdates: LiveUpdates, };
 
 export type Account = { email: string, userId: string, };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppStatus, SyncPhase } from './bindings';
-import { syncLabel, syncTime } from './sync';
+import { liveUpdatesLine, syncLabel, syncTime } from './sync';
 
 const now = new Date(2026, 2, 14, 16, 0);
 const at = new Date(2026, 2, 14, 14, 5).toISOString();
@@ -13,7 +13,7 @@ function active(phase: SyncPhase, pending = 0, last: string | null = at): AppSta
     sync: {
       state: 'active',
       email: 'ana@example.com',
-      status: { phase, lastSyncedAt: last, lastError: 'server error 500', retryAt: null, entriesUpdated: 0 },
+      status: { phase, lastSyncedAt: last, lastError: 'server error 500', retryAt: null, entriesUpdated: 0, liveUpdates: 'on' },
     },
   };
 }
@@ -58,5 +58,19 @@ describe('syncLabel', () => {
 
   it('names the day of an older sync', () => {
     expect(syncTime(new Date(2026, 2, 13, 9, 30).toISOString(), now)).toBe('13 Mar 09:30');
+  });
+});
+
+describe('liveUpdatesLine', () => {
+  it('says whether other devices\' changes arrive at once, and nothing when sync is not running', () => {
+    const withLive = (liveUpdates: 'on' | 'off' | 'connecting'): AppStatus => {
+      const status = active('idle');
+      if (status.sync.state === 'active') status.sync.status.liveUpdates = liveUpdates;
+      return status;
+    };
+    expect(liveUpdatesLine(withLive('on'))).toMatch(/^Live updates on/);
+    expect(liveUpdatesLine(withLive('off'))).toMatch(/^Live updates off: .* next sync/);
+    expect(liveUpdatesLine(withLive('connecting'))).toMatch(/^Connecting/);
+    expect(liveUpdatesLine({ entryCount: 0, pendingOps: 0, failedOps: 0, sync: { state: 'localOnly' } })).toBeNull();
   });
 });

@@ -84,3 +84,17 @@ export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel 
   }
   return { text: 'Unknown', tone: 'muted', detail: '' };
 }
+
+/** The sync panel's line about live updates (Realtime); null when sync is not running. */
+export function liveUpdatesLine(status: AppStatus): string | null {
+  if (status.sync.state !== 'active') return null;
+  switch (status.sync.status.liveUpdates) {
+    case 'on':
+      return 'Live updates on: changes from your other devices arrive at once.';
+    case 'connecting':
+      return 'Connecting for live updates…';
+    case 'off':
+      return 'Live updates off: changes from your other devices arrive on the next sync.';
+  }
+  return null;
+}

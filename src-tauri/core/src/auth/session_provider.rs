@@ -32,6 +32,9 @@ pub struct SessionProvider {
     tokens: Arc<dyn TokenStore>,
     /// Held while a refresh runs; whoever waited for it uses the session it stored.
     refreshing: tokio::sync::Mutex<()>,
+    /// The access token of the last refresh, for clients that hold a token on a long-lived
+    /// connection (Realtime) and must hand the new one over.
+    refreshed: tokio::sync::watch::Sender<String>,
 }
 
 impl SessionProvider {
@@ -40,7 +43,13 @@ impl SessionProvider {
             auth,
             tokens,
             refreshing: tokio::sync::Mutex::new(()),
+            refreshed: tokio::sync::watch::Sender::new(String::new()),
         }
+    }
+
+    /// Announces every refreshed access token (the value starts empty).
+    pub fn refreshed_tokens(&self) -> tokio::sync::watch::Receiver<String> {
+        self.refreshed.subscribe()
     }
 
     /// A session good for at least [`REFRESH_MARGIN`].
@@ -68,7 +77,10 @@ impl SessionProvider {
         }
         tracing::debug!("refreshing the session");
         match refresh_session(&self.auth, &self.tokens, &current).await? {
-            Some(fresh) => Ok(fresh),
+            Some(fresh) => {
+                self.refreshed.send_replace(fresh.access_token.clone());
+                Ok(fresh)
+            }
             None => Err(SessionError::Expired),
         }
     }

@@ -4,9 +4,10 @@
 use super::backoff::Backoff;
 use super::error::SyncError;
 use super::http::SyncClient;
+use super::realtime::{self, RealtimeConfig};
 use super::round::RoundReport;
 use crate::auth::{AuthClient, AuthError, SessionError, SessionProvider, TokenStore};
-use crate::types::{CoreEvent, SyncPhase, SyncStatus};
+use crate::types::{CoreEvent, LiveUpdates, SyncPhase, SyncStatus};
 use crate::Core;
 use chrono::Utc;
 use std::sync::Arc;
@@ -29,14 +30,26 @@ pub enum Trigger {
     FullResync,
     /// The session in the token store changed (signed in or out).
     SessionChanged,
+    /// Another device changed the journal (a Realtime poke): pull now.
+    Poke,
+    /// The Realtime connection changed state; joining (again) runs a pull.
+    Live(LiveUpdates),
+    /// The journal window gained focus: pull if the last round is older than
+    /// [`EngineConfig::focus_staleness`].
+    Focus,
 }
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     /// Periodic round while idle.
     pub interval: Duration,
-    /// Delay after a local write before the round starts.
+    /// Delay after a local write before the round starts: short, so a capture reaches the
+    /// other devices at once, but a burst of writes is still one push.
     pub debounce: Duration,
+    /// A focus pulls only when the last round ended longer ago than this.
+    pub focus_staleness: Duration,
+    /// Live updates from Supabase Realtime; `None`: polling only.
+    pub realtime: Option<RealtimeConfig>,
     /// Seed of the backoff jitter.
     pub seed: u64,
 }
@@ -45,7 +58,9 @@ impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             interval: Duration::from_secs(5 * 60),
-            debounce: Duration::from_secs(2),
+            debounce: Duration::from_millis(250),
+            focus_staleness: Duration::from_secs(30),
+            realtime: None,
             seed: super::backoff::time_seed(),
         }
     }
@@ -80,14 +95,25 @@ impl SyncEngine {
         config: EngineConfig,
     ) -> SyncEngine {
         let (tx, rx) = mpsc::unbounded_channel();
+        let (live_tx, live_rx) = mpsc::unbounded_channel();
         let (status_tx, status) = watch::channel(SyncStatus {
             phase: SyncPhase::Idle,
             last_synced_at: None,
             last_error: None,
             retry_at: None,
             entries_updated: 0,
+            live_updates: match config.realtime {
+                Some(_) => LiveUpdates::Connecting,
+                None => LiveUpdates::Off,
+            },
         });
+        // Its own channel: the engine stops when the last handle's sender is dropped.
+        let live = config
+            .realtime
+            .clone()
+            .map(|c| AbortOnDrop(realtime::spawn(c, session.clone(), live_tx)));
         let worker = Worker {
+            _live: live,
             backoff: Backoff::new(config.seed),
             config,
             core,
@@ -95,7 +121,7 @@ impl SyncEngine {
             session,
             status: status_tx,
         };
-        let task = tokio::spawn(worker.run(rx));
+        let task = tokio::spawn(worker.run(rx, live_rx));
         SyncEngine {
             triggers: tx,
             status,
@@ -129,6 +155,8 @@ impl SyncEngine {
 }
 
 struct Worker {
+    /// The Realtime task, stopped with the engine.
+    _live: Option<AbortOnDrop>,
     config: EngineConfig,
     backoff: Backoff,
     core: Core,
@@ -145,7 +173,11 @@ enum Next {
 }
 
 impl Worker {
-    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Trigger>) {
+    async fn run(
+        mut self,
+        mut rx: mpsc::UnboundedReceiver<Trigger>,
+        mut live: mpsc::UnboundedReceiver<Trigger>,
+    ) {
         let mut due = Some(Instant::now());
         let mut ignore_backoff = true;
         let mut events = self.core.subscribe();
@@ -178,7 +210,9 @@ impl Worker {
                         due = Some(Instant::now());
                         ignore_backoff = true;
                     }
+                    Some(t) => due = self.remote(t, due),
                 },
+                Some(t) = live.recv() => due = self.remote(t, due),
                 _ = sleep_until(wake), if due.is_some() => {
                     let next = self.round(ignore_backoff).await;
                     ignore_backoff = false;
@@ -212,6 +246,35 @@ impl Worker {
         }
         let at = Instant::now() + self.config.debounce;
         Some(due.map_or(at, |d| d.min(at)))
+    }
+
+    /// Pokes, the Realtime state and focus: reasons to pull. A pull waiting for its turn
+    /// (due now) takes them all, so a burst of pokes is one round.
+    fn remote(&self, t: Trigger, due: Option<Instant>) -> Option<Instant> {
+        let now = Instant::now();
+        match t {
+            Trigger::Live(state) => {
+                self.set(|s| s.live_updates = state);
+                if state != LiveUpdates::On {
+                    return due;
+                }
+            }
+            Trigger::Focus => {
+                let last = self.status.borrow().last_synced_at;
+                let stale = chrono::Duration::from_std(self.config.focus_staleness)
+                    .ok()
+                    .zip(last)
+                    .is_none_or(|(limit, at)| Utc::now() - at > limit);
+                if !stale {
+                    return due;
+                }
+            }
+            _ => {}
+        }
+        if self.status.borrow().phase == SyncPhase::SignedOut {
+            return due;
+        }
+        Some(now)
     }
 
     fn set(&self, f: impl FnOnce(&mut SyncStatus)) {
@@ -326,5 +389,14 @@ impl Worker {
             s.retry_at = None;
         });
         Next::Wait
+    }
+}
+
+/// Aborts its task when dropped.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

@@ -95,4 +95,19 @@ pub struct SyncStatus {
     pub retry_at: Option<DateTime<Utc>>,
     /// Entries the last round changed from the cloud ("N entries updated").
     pub entries_updated: u32,
+    /// Whether changes from the user's other devices arrive at once (Realtime) or on the
+    /// next poll. Not an error when off: polling goes on.
+    pub live_updates: LiveUpdates,
+}
+
+/// The Realtime connection that brings other devices' changes at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum LiveUpdates {
+    /// Connecting (at start, or again after the connection was lost).
+    Connecting,
+    /// Joined: a change on another device starts a pull here within moments.
+    On,
+    /// No connection (refused, unreachable, not offered): the journal is polled instead.
+    Off,
 }

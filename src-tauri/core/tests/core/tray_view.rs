@@ -117,6 +117,7 @@ mod synced_states {
                     },
                     retry_at: None,
                     entries_updated: 0,
+                    live_updates: jotline_core::LiveUpdates::On,
                 },
             },
         }
@@ -132,6 +133,21 @@ mod synced_states {
             .find(|i| i.action == TrayAction::SyncNow)
             .unwrap()
             .enabled
+    }
+
+    /// Without Realtime the journal is still synced (by polling): said, not shown as an error.
+    #[test]
+    fn live_updates_off_is_a_note_not_an_error() {
+        let mut status = active(SyncPhase::Idle, 0, Some(synced_at()));
+        if let SyncState::Active { status: s, .. } = &mut status.sync {
+            s.live_updates = jotline_core::LiveUpdates::Off;
+        }
+        let v = view(&status);
+        assert_eq!(v.icon, TrayIconKind::Synced);
+        assert_eq!(
+            v.tooltip,
+            "Jotline — everything is on the server (last synced 14:05; live updates off)"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::auth::{AuthClient, BackendConfig, Session, SessionProvider, TokenStore};
 use crate::capture::uploader::StorageUploader;
 use crate::sync::storage::StorageClient;
-use crate::sync::{EngineConfig, SyncClient};
+use crate::sync::{EngineConfig, RealtimeConfig, SyncClient};
 use crate::types::{Account, ApiError, Settings};
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,9 +30,15 @@ pub(super) fn storage(settings: &Settings) -> Result<StorageClient, ApiError> {
     Ok(StorageClient::new(backend(settings))?)
 }
 
-pub(super) fn engine_config(settings: &Settings) -> EngineConfig {
+/// The engine's schedule, with live updates from the project's Realtime (a URL it cannot
+/// make one from leaves polling alone).
+pub(super) fn engine_config(settings: &Settings, client_id: String) -> EngineConfig {
+    let realtime = RealtimeConfig::new(backend_url(settings), settings.anon_key.trim(), client_id)
+        .inspect_err(|e| tracing::warn!(error = %e, "no live updates"))
+        .ok();
     EngineConfig {
         interval: Duration::from_secs(u64::from(settings.sync_interval_minutes) * 60),
+        realtime,
         ..EngineConfig::default()
     }
 }

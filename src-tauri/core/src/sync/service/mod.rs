@@ -332,7 +332,7 @@ impl SyncService {
             self.core().clone(),
             clients::sync(settings)?,
             session_provider.clone(),
-            clients::engine_config(settings),
+            clients::engine_config(settings, self.core().sync().client_id()?),
         );
         *lock(&self.inner.session) = Some(session_provider);
         let account = clients::account_of(session);

@@ -81,6 +81,7 @@ fn active_and_idle() -> SyncState {
             last_error: None,
             retry_at: None,
             entries_updated: 0,
+            live_updates: jotline_core::LiveUpdates::On,
         },
     }
 }

@@ -24,6 +24,7 @@ fn engine(url: &str, core: jotline_core::Core, tokens: Arc<MemoryTokenStore>) ->
             interval: Duration::from_secs(3600),
             debounce: Duration::from_millis(50),
             seed: 7,
+            ..EngineConfig::default()
         },
     )
 }
@@ -233,4 +234,44 @@ async fn abort_stops_a_round_stuck_on_a_slow_backend_and_loses_nothing() {
         .await
         .expect("abort returned while the request was still in flight");
     assert_eq!(f.core.status().unwrap().pending_ops, 2, "nothing lost");
+}
+
+/// Focus on the journal pulls only when the last round is older than `focus_staleness`.
+#[tokio::test]
+async fn focus_pulls_when_the_last_round_is_stale_and_not_otherwise() {
+    let f = fixture();
+    let stub = Stub::start(vec![reply(200, PULL_EMPTY), reply(200, PULL_EMPTY)]);
+    let tokens = Arc::new(MemoryTokenStore::new());
+    tokens.save(&session()).unwrap();
+    let mut cfg = BackendConfig::new(&stub.url, "anon-key");
+    cfg.timeout = Duration::from_secs(2);
+    let e = SyncEngine::spawn(
+        f.core.clone(),
+        SyncClient::new(cfg.clone()).unwrap(),
+        AuthClient::new(cfg).unwrap(),
+        tokens,
+        EngineConfig {
+            interval: Duration::from_secs(3600),
+            focus_staleness: Duration::from_millis(400),
+            ..EngineConfig::default()
+        },
+    );
+    let first = wait_for(&e, |s| s.last_synced_at.is_some()).await;
+    e.trigger(Trigger::Focus);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        stub.requests().len(),
+        1,
+        "a fresh round: focus pulls nothing"
+    );
+
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    e.trigger(Trigger::Focus);
+    wait_for(&e, |s| s.last_synced_at > first.last_synced_at).await;
+    let targets: Vec<String> = stub.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        ["/rest/v1/rpc/sync_pull", "/rest/v1/rpc/sync_pull"]
+    );
+    e.shutdown().await;
 }

@@ -5,6 +5,8 @@ pub mod http;
 mod protocol;
 mod pull;
 mod push;
+mod realtime;
+pub mod realtime_stub;
 mod round;
 mod service;
 mod storage;

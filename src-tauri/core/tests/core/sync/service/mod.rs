@@ -1,7 +1,7 @@
 //! The sync service without Tauri: sign-in starts the engine, pause stops a round, the
 //! account-switch rule, and new backend settings rebuild the clients.
 
-mod gotrue;
+pub mod gotrue;
 
 use crate::common::{fixture, Fixture};
 use gotrue::{Backend, ACCESS, ANA, BEN};
