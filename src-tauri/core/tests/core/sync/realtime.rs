@@ -16,6 +16,7 @@ const OWN: &str = "0190a000-0000-7000-8000-0000000000c1";
 
 struct Setup {
     engine: SyncEngine,
+    session: Arc<SessionProvider>,
     stub: RealtimeStub,
     backend: Backend,
     _f: crate::common::Fixture,
@@ -26,8 +27,14 @@ fn topic() -> String {
 }
 
 async fn setup(heartbeat: Duration) -> Setup {
-    let f = fixture();
     let backend = Backend::start();
+    let auth_url = backend.url.clone();
+    setup_with(heartbeat, backend, &auth_url).await
+}
+
+/// `auth_url`: where the session is refreshed (the sync calls go to `backend`).
+async fn setup_with(heartbeat: Duration, backend: Backend, auth_url: &str) -> Setup {
+    let f = fixture();
     let stub = RealtimeStub::start().await;
     let tokens = Arc::new(MemoryTokenStore::new());
     tokens
@@ -41,10 +48,8 @@ async fn setup(heartbeat: Duration) -> Setup {
         .unwrap();
     let mut cfg = BackendConfig::new(&backend.url, "anon-key");
     cfg.timeout = Duration::from_secs(2);
-    let session = Arc::new(SessionProvider::new(
-        AuthClient::new(cfg.clone()).unwrap(),
-        tokens,
-    ));
+    let auth = AuthClient::new(BackendConfig::new(auth_url, "anon-key")).unwrap();
+    let session = Arc::new(SessionProvider::new(auth, tokens));
     let realtime = RealtimeConfig {
         websocket_url: format!("{}?apikey=anon-key&vsn=1.0.0", stub.url),
         client_id: OWN.into(),
@@ -57,7 +62,7 @@ async fn setup(heartbeat: Duration) -> Setup {
     let engine = SyncEngine::spawn_with(
         f.core.clone(),
         SyncClient::new(cfg).unwrap(),
-        session,
+        session.clone(),
         EngineConfig {
             interval: Duration::from_secs(3600),
             debounce: Duration::from_millis(50),
@@ -67,6 +72,7 @@ async fn setup(heartbeat: Duration) -> Setup {
     );
     Setup {
         engine,
+        session,
         stub,
         backend,
         _f: f,
@@ -291,4 +297,32 @@ fn the_websocket_url_of_a_project() {
         "ws://127.0.0.1:54321/realtime/v1/websocket?apikey=a.b%2Bc&vsn=1.0.0"
     );
     assert!(websocket_url("ftp://x", "k").is_err());
+}
+
+/// A refreshed session reaches the open channel as an `access_token` message (Realtime closes
+/// a channel whose token expires).
+#[tokio::test]
+async fn a_refreshed_token_is_handed_to_the_channel() {
+    let refreshed = format!(
+        r#"{{"access_token": "at-new", "refresh_token": "rt-new", "expires_in": 3600,
+            "user": {{"id": "{ANA}", "email": "ana@x"}}}}"#
+    );
+    let auth = super::stub::Stub::start(vec![super::stub::reply(200, &refreshed)]);
+    let s = setup_with(Duration::from_secs(25), Backend::start(), &auth.url).await;
+    wait_for(&s.engine, "live updates on", |st| {
+        st.live_updates == LiveUpdates::On
+    })
+    .await;
+    let current = s.session.session().await.unwrap();
+    let fresh = s.session.after_rejection(&current).await.unwrap();
+    assert_eq!(fresh.access_token, "at-new");
+    eventually("the new token on the channel", || {
+        !s.stub.frames_of("access_token").is_empty()
+    })
+    .await;
+    let handed = &s.stub.frames_of("access_token")[0];
+    assert_eq!(handed["payload"]["access_token"], "at-new");
+    assert_eq!(handed["topic"], format!("realtime:{}", topic()));
+    assert_eq!(handed["join_ref"], s.stub.frames_of("phx_join")[0]["ref"]);
+    s.engine.abort().await;
 }
