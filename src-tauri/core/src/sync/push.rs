@@ -145,7 +145,9 @@ fn damaged_fields_sent(e: &SyncedEntry, q: &OutboxOp) -> Option<String> {
     })
 }
 
-/// Applied/duplicate → removed; rejected → dead with the reason; unmentioned → kept.
+/// Applied/duplicate → removed; rejected → dead with the reason; unmentioned → kept. An
+/// applied entry op also tells the entry's server version (the push's stamp): the entry is
+/// on the server from now on, and every device that pulls past it has it.
 pub(crate) fn apply_response(
     conn: &Connection,
     sent: &PushRequest,
@@ -163,6 +165,14 @@ pub(crate) fn apply_response(
         match r.status {
             OpStatus::Applied | OpStatus::Duplicate => {
                 outbox::delete_acked(conn, r.op_seq)?;
+                // A duplicate's stamp is an earlier push's: the next pull brings it.
+                if let (OpStatus::Applied, Some(op)) =
+                    (r.status, sent.ops.iter().find(|o| o.op_seq == r.op_seq))
+                {
+                    if op.table == "entries" {
+                        entries::set_server_version(conn, &op.row_id, resp.version)?;
+                    }
+                }
                 out.acknowledged.push(r.op_seq);
             }
             OpStatus::Rejected => {

@@ -371,3 +371,45 @@ fn retry_all_requeues_every_dead_op_keeping_each_rows_order() {
     assert_eq!(a_ops, [true, false], "the create before the edit");
     assert_eq!(f.core.sync().retry_all_dead().unwrap(), 0);
 }
+
+/// An applied entry op stamps the entry with the push's server version (it is on the server
+/// now); a duplicate's version is an earlier push's and is left to the next pull.
+#[test]
+fn an_applied_entry_op_records_the_server_version() {
+    let f = fixture();
+    let applied = f.core.capture_text("one", Surface::InApp).unwrap();
+    let duplicate = f.core.capture_text("two", Surface::InApp).unwrap();
+    let req = request(&f);
+    let seq_of = |id: &str| {
+        req.ops
+            .iter()
+            .find(|o| o.table == "entries" && o.row_id == id)
+            .unwrap()
+            .op_seq
+    };
+    let mut resp = response(&[
+        (
+            seq_of(&applied.entry.id.to_string()),
+            OpStatus::Applied,
+            None,
+        ),
+        (
+            seq_of(&duplicate.entry.id.to_string()),
+            OpStatus::Duplicate,
+            None,
+        ),
+    ]);
+    resp.version = 41;
+    f.core.sync().apply_push(&req, &resp).unwrap();
+    let version = |id: &str| -> Option<i64> {
+        f.db()
+            .query_row(
+                "SELECT server_version FROM entries WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(version(&applied.entry.id.to_string()), Some(41));
+    assert_eq!(version(&duplicate.entry.id.to_string()), None);
+}
