@@ -21,6 +21,8 @@
 //!   `VmHWM − VmRSS before the pull`. The parent then counts the rows in the child's database.
 //! - `sync_noop_ms`: median of [`NOOP_ROUNDS`] full `LocalSync::round`s of the 10k client
 //!   once it is caught up (nothing to push, nothing to pull), straight to the backend.
+//! - `cross_device_capture_p50_ms` / `_p95_ms` and `realtime_idle_wakeups_per_s`: live
+//!   updates, see `live.rs`.
 //! - `sync_requests_per_round`: the same rounds through a `FaultProxy` without faults, which
 //!   counts every HTTP request it forwards.
 
@@ -38,8 +40,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+mod live;
+
 // The same text generator as jotline-core's store bench.
-#[path = "../../../src-tauri/core/benches/support/sample_text.rs"]
+#[path = "../../../../src-tauri/core/benches/support/sample_text.rs"]
 mod sample_text;
 use sample_text::{sentence, Rng};
 
@@ -64,6 +68,18 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    if args.get(1).map(String::as_str) == Some("live-idle-child") {
+        let [_, _, url, anon_key, email, data_dir] = args.as_slice() else {
+            bail!("usage: sync-bench live-idle-child <url> <anon key> <email> <data dir>");
+        };
+        return runtime.block_on(live::idle_child(
+            url,
+            anon_key,
+            email,
+            PASSWORD,
+            Path::new(data_dir),
+        ));
+    }
     if args.get(1).map(String::as_str) == Some("pull-child") {
         let [_, _, url, anon_key, email, data_dir] = args.as_slice() else {
             bail!("usage: sync-bench pull-child <url> <anon key> <email> <data dir>");
@@ -146,6 +162,38 @@ async fn parent() -> anyhow::Result<()> {
     eprintln!("no-op round: median {noop_ms:.3} ms; requests per round {per_round} ({paths:?})");
     drop(proxy);
 
+    // --- live: a capture on A reaches B through a poke; an idle live client ---
+    let live_session = sign_up(&auth, "live").await?;
+    let (a_dir, b_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let (a, b) = (open_core(a_dir.path())?, open_core(b_dir.path())?);
+    let b_session = auth
+        .sign_in(live_session.email.as_deref().context("no email")?, PASSWORD)
+        .await?;
+    let a_engine = live::live_engine(&a, &backend.url(), &backend.anon_key(), &live_session)?;
+    let b_engine = live::live_engine(&b, &backend.url(), &backend.anon_key(), &b_session)?;
+    live::wait_live(&a_engine).await?;
+    live::wait_live(&b_engine).await?;
+    let (live_p50, live_p95) = live::cross_device(&a, &b).await?;
+    a_engine.abort().await;
+    b_engine.abort().await;
+    let idle_dir = tempfile::tempdir()?;
+    let idle = Command::new(std::env::current_exe()?)
+        .arg("live-idle-child")
+        .arg(backend.url())
+        .arg(backend.anon_key())
+        .arg(live_session.email.as_deref().context("no email")?)
+        .arg(idle_dir.path())
+        .output()
+        .context("running the idle child")?;
+    eprint!("{}", String::from_utf8_lossy(&idle.stderr));
+    ensure!(idle.status.success(), "idle child failed: {}", idle.status);
+    let idle_wakeups: f64 = String::from_utf8(idle.stdout)?
+        .lines()
+        .find_map(|l| l.strip_prefix("IDLE "))
+        .context("idle child printed no result")?
+        .trim()
+        .parse()?;
+
     // --- pull: 100,000 entries seeded by SQL, pulled by a fresh client in a child process ---
     let pull_session = sign_up(&auth, "pull").await?;
     let seeded = Instant::now();
@@ -198,6 +246,9 @@ async fn parent() -> anyhow::Result<()> {
         metric("push_naive_sample_rows", rows as f64, "rows", 0);
     }
     metric("push_10k_naive_s", naive_s, "s", 3);
+    metric("cross_device_capture_p50_ms", live_p50, "ms", 1);
+    metric("cross_device_capture_p95_ms", live_p95, "ms", 1);
+    metric("realtime_idle_wakeups_per_s", idle_wakeups, "/s", 2);
     metric("push_speedup_vs_naive", naive_s / push_s, "x", 1);
     metric("pull_100k_s", *pull_s, "s", 3);
     metric("pull_100k_peak_rss_growth_mb", *growth_mb, "MB", 1);
