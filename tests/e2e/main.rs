@@ -10,6 +10,7 @@ mod first_run;
 mod hotkey_conflict;
 mod hotkey_setting;
 mod journal_file;
+mod live_sync;
 mod startup_errors;
 mod sync_flow;
 mod voice_flow;
