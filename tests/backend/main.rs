@@ -10,6 +10,7 @@ mod phoenix;
 mod proxy;
 mod realtime;
 mod realtime_pokes;
+mod realtime_proxy;
 mod realtime_tokens;
 mod rpc;
 mod storage;
