@@ -6,6 +6,7 @@
 
 mod auth;
 mod official_client;
+mod official_realtime;
 mod phoenix;
 mod proxy;
 mod realtime;
