@@ -2,7 +2,7 @@
 //! service's transcript) reaches the user's private channel as Realtime's broadcast frame,
 //! with the version and the pushing client and no note text; a push of duplicates sends
 //! nothing; nobody else hears it, not even on a public channel of the same name; a client
-//! cannot send on a topic.
+//! cannot send on a topic; pokes come again after the listener lost its database connection.
 
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -208,4 +208,46 @@ async fn a_left_channel_hears_no_more_pokes() {
             .await,
         None
     );
+}
+
+#[tokio::test]
+async fn pokes_come_again_after_the_listener_lost_its_database_connection() {
+    let backend = backend().await;
+    let api = Api::new(&backend);
+    let user = api.new_user().await;
+    let mut socket = Phoenix::connect(&backend.realtime_url()).await;
+    let topic = format!("jotline:{}", user.user_id);
+    socket
+        .join(&topic, private(), Some(&user.access_token))
+        .await;
+
+    let db = backend.connect_db().await.unwrap();
+    let killed: i64 = db
+        .query_one(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity
+             where query ilike 'listen %'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(killed, 1);
+    // A poke sent while nobody listens is lost (the pull covers it); one comes again soon.
+    for seq in 1..=50 {
+        let ops = json!([create_entry(seq, Uuid::now_v7(), "x")]);
+        let pushed = push(&api, &user.access_token, Uuid::now_v7(), ops).await;
+        if let Some(frame) = socket
+            .next_within(std::time::Duration::from_millis(200))
+            .await
+        {
+            // Maybe an earlier push's, late.
+            let version = frame["payload"]["payload"]["version"].as_i64();
+            assert!(
+                version.is_some_and(|v| v <= pushed["version"].as_i64().unwrap()),
+                "{frame}"
+            );
+            return;
+        }
+    }
+    panic!("no poke after the listener reconnected");
 }
