@@ -327,14 +327,14 @@ async fn a_socket_that_goes_away_leaves_nothing_behind() {
 #[tokio::test]
 async fn a_silent_client_is_closed_after_the_idle_timeout() {
     let backend = LocalBackend::start_with(BackendOptions {
-        realtime_idle_timeout: Duration::from_millis(700),
+        realtime_idle_timeout: Duration::from_millis(1500),
         ..BackendOptions::default()
     })
     .await
     .unwrap();
     let mut socket = Phoenix::connect(&backend.realtime_url()).await;
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(350)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
         let r = socket.send("phoenix", "heartbeat", json!({}), None).await;
         assert_eq!(socket.reply_to(&r).await.0["payload"]["status"], "ok");
     }

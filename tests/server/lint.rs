@@ -79,7 +79,7 @@ async fn the_server_schema_passes_our_lint() {
 }
 
 /// Migrations ran as Supabase's `postgres`: no superuser, BYPASSRLS and CREATEROLE, owning the
-/// sync tables but neither `auth.*` nor `storage.*`.
+/// sync tables but neither `auth.*`, `storage.*` nor `realtime.messages`.
 #[tokio::test]
 async fn migrations_ran_as_a_postgres_that_is_not_a_superuser() {
     let s = Server::start().await;
@@ -110,4 +110,5 @@ async fn migrations_ran_as_a_postgres_that_is_not_a_superuser() {
     assert_eq!(owner("public.sync_state").await, "postgres");
     assert_ne!(owner("auth.users").await, "postgres");
     assert_ne!(owner("storage.objects").await, "postgres");
+    assert_eq!(owner("realtime.messages").await, "supabase_realtime_admin");
 }
