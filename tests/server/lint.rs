@@ -1,7 +1,7 @@
 //! A schema lint of our own over what migrations/server leaves in the database: every table
-//! of `public` has row-level security; no policy reads `auth.uid()` per row (only inside a
-//! sub-select, evaluated once per statement); every SECURITY DEFINER function pins its
-//! `search_path`.
+//! of `public` has row-level security; no policy (in `public`, `storage` or `realtime`) reads
+//! `auth.uid()` per row (only inside a sub-select, evaluated once per statement); every
+//! SECURITY DEFINER function pins its `search_path`.
 
 use crate::common::Server;
 
@@ -44,12 +44,19 @@ async fn the_server_schema_passes_our_lint() {
         .query(
             "select schemaname || '.' || tablename || ': ' || policyname,
                     coalesce(qual, '') || ' ' || coalesce(with_check, '')
-             from pg_policies where schemaname in ('public', 'storage')",
+             from pg_policies where schemaname in ('public', 'storage', 'realtime')",
             &[],
         )
         .await
         .unwrap();
-    assert!(policies.len() >= 9, "{}", policies.len());
+    assert!(policies.len() >= 10, "{}", policies.len());
+    let policy_names: Vec<String> = policies.iter().map(|r| r.get(0)).collect();
+    assert!(
+        policy_names
+            .iter()
+            .any(|n| n.starts_with("realtime.messages: ")),
+        "{policy_names:?}"
+    );
     for row in &policies {
         let (name, text): (String, String) = (row.get(0), row.get(1));
         let per_row = text.replace("( SELECT auth.uid() AS uid)", "");
@@ -72,7 +79,7 @@ async fn the_server_schema_passes_our_lint() {
 }
 
 /// Migrations ran as Supabase's `postgres`: no superuser, BYPASSRLS and CREATEROLE, owning the
-/// sync tables but neither `auth.*` nor `storage.*`.
+/// sync tables but neither `auth.*`, `storage.*` nor `realtime.messages`.
 #[tokio::test]
 async fn migrations_ran_as_a_postgres_that_is_not_a_superuser() {
     let s = Server::start().await;
@@ -103,4 +110,5 @@ async fn migrations_ran_as_a_postgres_that_is_not_a_superuser() {
     assert_eq!(owner("public.sync_state").await, "postgres");
     assert_ne!(owner("auth.users").await, "postgres");
     assert_ne!(owner("storage.objects").await, "postgres");
+    assert_eq!(owner("realtime.messages").await, "supabase_realtime_admin");
 }

@@ -139,3 +139,89 @@ alter table storage.buckets owner to supabase_storage_admin;
 alter table storage.objects owner to supabase_storage_admin;
 alter function storage.foldername(text) owner to supabase_storage_admin;
 alter function storage.protect_delete() owner to supabase_storage_admin;
+
+-- Supabase Realtime's schema, only what migrations/server uses: `realtime.messages` (the
+-- table "Broadcast from the database" writes and private channels are authorised against),
+-- `realtime.topic()` and `realtime.send()`. On Supabase the schema is made by supabase_admin
+-- (supabase/postgres migrations), which also grants `postgres` every privilege on what it
+-- creates there; Realtime's own migrations add the table and the functions, grant the API roles
+-- select/insert/update on the table, and hand the objects to `supabase_realtime_admin`. Supabase
+-- lets `postgres` create policies on realtime.messages (supautils' policy_grants, before that a
+-- membership in supabase_realtime_admin); here that allowance is the membership.
+create role supabase_realtime_admin nologin noinherit;
+grant supabase_realtime_admin to postgres;
+create schema realtime;
+grant usage on schema realtime to postgres, anon, authenticated, service_role;
+alter default privileges for role supabase_admin in schema realtime
+    grant all on tables to postgres;
+alter default privileges for role supabase_admin in schema realtime
+    grant all on functions to postgres;
+
+-- Realtime's columns. Realtime partitions the table by day and creates the partitions
+-- itself; the stand-in has one default partition that takes every row.
+create table realtime.messages (
+    topic          text not null,
+    extension      text not null,
+    payload        jsonb,
+    event          text,
+    private        boolean default false,
+    updated_at     timestamp not null default now(),
+    inserted_at    timestamp not null default now(),
+    id             uuid not null default gen_random_uuid(),
+    binary_payload bytea,
+    primary key (id, inserted_at),
+    constraint messages_payload_exclusive check (payload is null or binary_payload is null)
+) partition by range (inserted_at);
+create index messages_inserted_at_topic_index on realtime.messages (inserted_at desc, topic)
+    where extension = 'broadcast' and private is true;
+create table realtime.messages_default partition of realtime.messages default;
+alter table realtime.messages enable row level security;
+grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
+
+-- The channel topic Realtime is authorising (it sets `realtime.topic` before it reads
+-- realtime.messages as the joining user), as Supabase defines it.
+create function realtime.topic() returns text language sql stable as $$
+    select nullif(current_setting('realtime.topic', true), '')::text;
+$$;
+
+-- Supabase's realtime.send: a broadcast row in realtime.messages (with the row's id in the
+-- payload unless it carries one), `realtime.topic` set for the rest of the transaction, any
+-- failure a WARNING instead of an error, so a broadcast never fails the caller's transaction.
+-- It runs as its caller (no SECURITY DEFINER): the insert goes through row-level security.
+-- On Supabase, Realtime reads committed rows from a logical replication slot. The stand-in
+-- server LISTENs instead: the pg_notify below is the stand-in's alone (delivered on commit,
+-- never for a rolled-back row, as replication would), in its own block so that a message too
+-- large to notify still lands in the table, as it does on Supabase.
+create function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void language plpgsql as $$
+declare
+    generated_id  uuid;
+    final_payload jsonb;
+begin
+    begin
+        generated_id := gen_random_uuid();
+        if payload ? 'id' then
+            final_payload := payload;
+        else
+            final_payload := jsonb_set(payload, '{id}', to_jsonb(generated_id));
+        end if;
+        execute format('SET LOCAL realtime.topic TO %L', topic);
+        insert into realtime.messages (id, payload, event, topic, private, extension)
+        values (generated_id, final_payload, event, topic, private, 'broadcast');
+        begin
+            perform pg_notify('jotline_standin_realtime', jsonb_build_object(
+                'id', generated_id, 'topic', topic, 'event', event, 'private', private,
+                'payload', final_payload)::text);
+        exception when others then
+            raise warning 'stand-in: cannot forward broadcast %: %', generated_id, sqlerrm;
+        end;
+    exception when others then
+        raise warning 'WarnSendingBroadcastMessage: %', sqlerrm;
+    end;
+end;
+$$;
+
+alter table realtime.messages owner to supabase_realtime_admin;
+alter table realtime.messages_default owner to supabase_realtime_admin;
+alter function realtime.topic() owner to supabase_realtime_admin;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;

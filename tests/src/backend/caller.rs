@@ -39,8 +39,15 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 /// request).
 #[allow(clippy::result_large_err)]
 pub fn require_api_key(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    check_api_key(state, headers.get("apikey").and_then(|v| v.to_str().ok()))
+}
+
+/// The gateway's check of an API key however it came (a header, or the `apikey` query
+/// parameter of a WebSocket URL, which browsers cannot send headers with).
+#[allow(clippy::result_large_err)]
+pub fn check_api_key(state: &AppState, key: Option<&str>) -> Result<Caller, Response> {
     let keys = &state.keys;
-    let Some(key) = headers.get("apikey").and_then(|v| v.to_str().ok()) else {
+    let Some(key) = key else {
         return Err(gateway_error(
             "No API key found in request",
             "No `apikey` request header or url param was found.",

@@ -1,6 +1,7 @@
 //! A local stand-in for the Supabase services Jotline talks to (GoTrue auth, PostgREST rpc,
-//! Storage objects, plus a stand-in for an OpenAI-compatible transcription service), for tests
-//! and development only; never shipped in the app.
+//! Storage objects, Realtime's private channels and broadcasts from the database, plus a
+//! stand-in for an OpenAI-compatible transcription service), for tests and development only;
+//! never shipped in the app.
 //!
 //! It applies the real `migrations/server` to a throwaway Postgres ([`crate::pg::TempPostgres`]),
 //! signs and verifies HS256 JWTs like GoTrue/PostgREST, and serves on `127.0.0.1` from its own
@@ -17,6 +18,7 @@ mod faults;
 pub mod jwt;
 mod password;
 pub mod proxy;
+mod realtime;
 mod rest;
 mod role;
 mod storage;
@@ -25,6 +27,7 @@ mod transcribe;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,6 +61,12 @@ pub struct BackendOptions {
     /// Apply `migrations/server` with Supabase's CLI (`supabase db push`) instead of running
     /// the files directly.
     pub migrations_by_supabase_cli: bool,
+    /// How long Realtime holds back a refused channel join (its `CHANNEL_ERROR_BACKOFF_MS`,
+    /// 5 s); the socket answers nothing else meanwhile, as on Supabase.
+    pub realtime_join_error_delay: Duration,
+    /// A Realtime socket that sends no frame for this long is closed (Phoenix's WebSocket
+    /// timeout, 60 s; clients heartbeat every 25-30 s).
+    pub realtime_idle_timeout: Duration,
 }
 
 impl Default for BackendOptions {
@@ -68,6 +77,8 @@ impl Default for BackendOptions {
             port: 0,
             publishable_key: None,
             migrations_by_supabase_cli: false,
+            realtime_join_error_delay: Duration::from_secs(5),
+            realtime_idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -84,6 +95,7 @@ pub(crate) struct AppState {
     /// Bearer key `/v1/audio/transcriptions` requires.
     pub transcription_key: String,
     pub faults: Arc<Faults>,
+    pub(crate) realtime: Arc<realtime::Realtime>,
 }
 
 /// A running local backend. Dropping it stops the server, then removes the database and the
@@ -97,6 +109,7 @@ pub struct LocalBackend {
     options: BackendOptions,
     transcription_key: String,
     faults: Arc<Faults>,
+    realtime_sockets: Arc<AtomicUsize>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     // Dropped after the server thread has been joined (see `Drop`), in this order.
@@ -140,13 +153,18 @@ impl LocalBackend {
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<anyhow::Result<()>>();
         let transcription_key = format!("sk-local-{:032x}", rand::random::<u128>());
         let faults = Arc::new(Faults::default());
+        let realtime_sockets = Arc::new(AtomicUsize::new(0));
         let state_parts = (
             keys.clone(),
             options.clone(),
             database_url.clone(),
             api_url,
             storage.path().to_path_buf(),
-            (transcription_key.clone(), faults.clone()),
+            (
+                transcription_key.clone(),
+                faults.clone(),
+                realtime_sockets.clone(),
+            ),
         );
         let thread = std::thread::Builder::new()
             .name("jotline-backend".into())
@@ -164,6 +182,7 @@ impl LocalBackend {
             options,
             transcription_key,
             faults,
+            realtime_sockets,
             shutdown: Some(shutdown_tx),
             thread: Some(thread),
             storage,
@@ -178,6 +197,15 @@ impl LocalBackend {
     /// Base URL, e.g. `http://127.0.0.1:54321` (what the app calls the Supabase URL).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The Realtime WebSocket a client opens, as on Supabase:
+    /// `ws://…/realtime/v1/websocket?apikey=<anon key>&vsn=1.0.0`.
+    pub fn realtime_url(&self) -> String {
+        format!(
+            "ws://{}/realtime/v1/websocket?apikey={}&vsn=1.0.0",
+            self.addr, self.anon_key
+        )
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -240,6 +268,12 @@ impl LocalBackend {
         self.transcription_key.clone()
     }
 
+    /// How many Realtime WebSockets are open on the backend (each is one task; a socket that
+    /// goes away is gone from this count).
+    pub fn realtime_sockets(&self) -> usize {
+        self.realtime_sockets.load(Ordering::SeqCst)
+    }
+
     /// The next `n` storage uploads answer `500` and store nothing (downloads still work).
     pub fn fail_next_uploads(&self, n: u32) {
         self.faults.fail_uploads(n);
@@ -274,13 +308,13 @@ type StateParts = (
     String,
     String,
     PathBuf,
-    (String, Arc<Faults>),
+    (String, Arc<Faults>, Arc<AtomicUsize>),
 );
 
 /// Body of the backend thread: its own runtime, pools and server, until shutdown.
 fn serve_thread(
     listener: std::net::TcpListener,
-    (keys, options, admin_url, api_url, storage_dir, (transcription_key, faults)): StateParts,
+    (keys, options, admin_url, api_url, storage_dir, (transcription_key, faults, realtime_sockets)): StateParts,
     ready: tokio::sync::oneshot::Sender<anyhow::Result<()>>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -303,6 +337,10 @@ fn serve_thread(
             db::check(&admin).await.context("admin pool")?;
             db::check(&api).await.context("api pool")?;
             let listener = tokio::net::TcpListener::from_std(listener)?;
+            let realtime = Arc::new(realtime::Realtime::start(
+                admin_url.clone(),
+                realtime_sockets,
+            ));
             let state = Arc::new(AppState {
                 keys,
                 options,
@@ -311,6 +349,7 @@ fn serve_thread(
                 storage_dir,
                 transcription_key,
                 faults,
+                realtime,
             });
             anyhow::Ok((listener, router(state)))
         };
@@ -357,6 +396,7 @@ fn router(state: Arc<AppState>) -> Router {
                 .get(storage::download)
                 .route_layer(from_fn_with_state(state.clone(), faults::storage_uploads)),
         )
+        .route("/realtime/v1/websocket", get(realtime::websocket))
         .route("/v1/audio/transcriptions", post(transcribe::transcriptions))
         .route("/health", get(|| async { "ok" }))
         // Audio uploads are larger than axum's 2 MB default.

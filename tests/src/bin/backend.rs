@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
     let backend = LocalBackend::start_with(options).await?;
     println!("Jotline local backend");
     println!("URL: {}", backend.url());
+    println!("Realtime: {}", backend.realtime_url());
     println!("anon key: {}", backend.anon_key());
     println!("service key: {}", backend.service_key());
     println!("JWT secret: {}", backend.jwt_secret());

@@ -1,14 +1,17 @@
 //! A fault-injecting HTTP/1 proxy for sync tests: put it between a client and a
 //! [`LocalBackend`](super::LocalBackend) (or any HTTP server) and program what goes wrong with
-//! the next N requests whose path starts with a prefix.
+//! the next N requests whose path starts with a prefix. WebSocket upgrades (Realtime) are
+//! forwarded too; a test can drop every live one at once, or refuse Realtime altogether.
 //!
 //! Forwarding to the upstream runs in its own task, so what the upstream does (commit a push)
 //! never depends on whether the client is still there; only what the client sees changes.
 
 mod serve;
+mod tunnel;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -86,6 +89,11 @@ pub(super) struct Shared {
     pub(super) upstream: String,
     pub(super) client: reqwest::Client,
     pub(super) faults: Mutex<Faults>,
+    /// Bumped to end every live WebSocket tunnel.
+    pub(super) kill_tunnels: tokio::sync::watch::Sender<u64>,
+    pub(super) live_tunnels: Arc<AtomicUsize>,
+    /// Answer 503 to every request under `/realtime/`.
+    pub(super) refuse_realtime: AtomicBool,
 }
 
 /// A running proxy; dropping it stops it.
@@ -110,6 +118,9 @@ impl FaultProxy {
                 .build()
                 .context("building the upstream client")?,
             faults: Mutex::new(Faults::default()),
+            kill_tunnels: tokio::sync::watch::Sender::new(0),
+            live_tunnels: Arc::new(AtomicUsize::new(0)),
+            refuse_realtime: AtomicBool::new(false),
         });
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -174,6 +185,28 @@ impl FaultProxy {
             .iter()
             .filter(|r| r.path.starts_with(path_prefix))
             .count()
+    }
+
+    /// Closes every live WebSocket (both its ends, without a close frame, as a network
+    /// failure would) and returns how many there were. New connections work as before.
+    pub fn drop_websockets(&self) -> usize {
+        let live = self.websockets();
+        self.shared
+            .kill_tunnels
+            .send_modify(|generation| *generation += 1);
+        live
+    }
+
+    /// How many WebSockets are open through the proxy.
+    pub fn websockets(&self) -> usize {
+        self.shared.live_tunnels.load(Ordering::SeqCst)
+    }
+
+    /// While `refuse` holds, every request under `/realtime/` (a Realtime WebSocket) is
+    /// answered 503 and never reaches the upstream; open sockets stay. (For a number of
+    /// attempts instead: `inject("/realtime/", Fault::Status(503), n)`.)
+    pub fn refuse_realtime(&self, refuse: bool) {
+        self.shared.refuse_realtime.store(refuse, Ordering::SeqCst);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Faults> {

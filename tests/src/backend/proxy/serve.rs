@@ -1,6 +1,7 @@
 //! The proxy's server side: accepting connections, applying a fault, forwarding upstream.
 
 use std::convert::Infallible;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use hyper_util::rt::TokioIo;
 use super::{Fault, ProxiedRequest, Shared};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-type ProxyBody = BoxBody<Bytes, BoxError>;
+pub(super) type ProxyBody = BoxBody<Bytes, BoxError>;
 
 pub(super) async fn accept_loop(
     listener: std::net::TcpListener,
@@ -40,6 +41,7 @@ pub(super) async fn accept_loop(
                     // A service error makes hyper close the connection without an answer.
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
+                        .with_upgrades()
                         .await;
                 });
             }
@@ -49,7 +51,7 @@ pub(super) async fn accept_loop(
 
 /// The error a service returns to make hyper drop the connection.
 #[derive(Debug)]
-struct Dropped;
+pub(super) struct Dropped;
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,12 +72,14 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<ProxyBody>, Dropped> {
     let path = req.uri().path().to_string();
+    // A refused Realtime request is logged, and leaves the programmed faults alone.
+    let refused = shared.refuse_realtime.load(Ordering::SeqCst) && path.starts_with("/realtime/");
     let fault = {
         let mut faults = shared
             .faults
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
-        let fault = faults.take(&path);
+        let fault = if refused { None } else { faults.take(&path) };
         faults.log.push(ProxiedRequest {
             method: req.method().to_string(),
             path: path.clone(),
@@ -83,6 +87,13 @@ async fn handle(
         });
         fault
     };
+    if refused {
+        let body = Bytes::from_static(b"{\"message\":\"injected fault: realtime refused\"}");
+        return Ok(full_response(StatusCode::SERVICE_UNAVAILABLE, &[], body));
+    }
+    if super::tunnel::is_upgrade(&req) {
+        return super::tunnel::forward(shared, req, fault).await;
+    }
     let (parts, mut body) = req.into_parts();
     if fault == Some(Fault::CutRequestBody) {
         let _ = body.frame().await;
