@@ -7,5 +7,6 @@ mod cli;
 mod common;
 mod faults;
 mod keys;
+mod live;
 mod sim;
 mod users;
