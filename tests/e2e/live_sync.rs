@@ -38,7 +38,8 @@ async fn wait_live(session: &AppSession, name: &str) -> anyhow::Result<()> {
             "return (document.querySelector('[data-testid=sync-panel-live]')?.textContent ?? '')\
              .startsWith('Live updates on')",
         )
-        .await
+        .await?;
+    session.click("[data-testid=sync-panel-close]").await
 }
 
 #[tokio::test(flavor = "multi_thread")]

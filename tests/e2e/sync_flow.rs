@@ -82,7 +82,7 @@ async fn sign_up_capture_and_see_it_synced() -> anyhow::Result<()> {
         )
         .await?;
 
-    // The local write triggers a round (2 s debounce): pushed, then nothing pending.
+    // The local write triggers a round (250 ms debounce): pushed, then nothing pending.
     session.switch_to_main().await?;
     session.wait_for_timeline_text(NOTE).await?;
     let synced = session

@@ -31,6 +31,7 @@ fn bindings() -> String {
         StartupError,
         CoreEvent,
         SyncPhase,
+        LiveUpdates,
         SyncStatus,
         Account,
         OutboxItem,

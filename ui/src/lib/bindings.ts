@@ -119,6 +119,8 @@ export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "t
 
 export type SyncPhase = "signedOut" | "idle" | "pushing" | "pulling" | "backoff" | "offline" | "limited" | "error";
 
+export type LiveUpdates = "connecting" | "on" | "off";
+
 export type SyncStatus = { phase: SyncPhase, 
 /**
  * End of the last round that completed.
