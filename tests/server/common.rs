@@ -88,6 +88,25 @@ pub async fn pull(
     Ok(row.get(0))
 }
 
+/// `public.<function>(params…)` as `user`, committed, its answer as JSON (e.g. the recording
+/// `sync_pull(cursor, page_size, client_id)`, `list_devices()`). Err is the database error.
+pub async fn call(
+    api: &mut Client,
+    user: Uuid,
+    function: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Value, String> {
+    let args: Vec<String> = (1..=params.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("select to_jsonb(public.{function}({}))", args.join(", "));
+    let tx = pg::as_user(api, user).await.map_err(|e| e.to_string())?;
+    let row = tx
+        .query_one(&sql, params)
+        .await
+        .map_err(|e| pg::db_error(&e))?;
+    tx.commit().await.map_err(|e| pg::db_error(&e))?;
+    Ok(row.get(0))
+}
+
 /// Pulls every page from `cursor` on; returns the changes and the final cursor.
 pub async fn pull_all(
     api: &mut Client,

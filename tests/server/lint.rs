@@ -1,7 +1,9 @@
 //! A schema lint of our own over what migrations/server leaves in the database: every table
 //! of `public` has row-level security; no policy (in `public`, `storage` or `realtime`) reads
 //! `auth.uid()` per row (only inside a sub-select, evaluated once per statement); every
-//! SECURITY DEFINER function pins its `search_path`.
+//! SECURITY DEFINER function pins its `search_path`; no API role writes a table of `public`
+//! directly (only through the functions) and `anon` may neither read one nor call a function
+//! of `public`.
 
 use crate::common::Server;
 
@@ -76,6 +78,35 @@ async fn the_server_schema_passes_our_lint() {
     )
     .await;
     assert_eq!(definers_without_path, Vec::<String>::new());
+
+    // Supabase's default privileges grant all of this; every migration must take it back.
+    let direct_writes = names(
+        &s,
+        "select r.rolname || ' on ' || c.relname from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace
+         cross join (values ('anon'), ('authenticated'), ('service_role')) r (rolname)
+         where n.nspname = 'public' and c.relkind in ('r', 'p')
+           and (has_any_column_privilege(r.rolname, c.oid, 'INSERT, UPDATE')
+                or has_table_privilege(r.rolname, c.oid, 'DELETE, TRUNCATE'))",
+    )
+    .await;
+    assert_eq!(direct_writes, Vec::<String>::new(), "direct writes");
+    let anon_reads = names(
+        &s,
+        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('r', 'p')
+           and has_any_column_privilege('anon', c.oid, 'SELECT')",
+    )
+    .await;
+    assert_eq!(anon_reads, Vec::<String>::new(), "tables anon reads");
+    let anon_calls = names(
+        &s,
+        "select p.oid::regprocedure::text from pg_proc p
+         join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname = 'public' and has_function_privilege('anon', p.oid, 'EXECUTE')",
+    )
+    .await;
+    assert_eq!(anon_calls, Vec::<String>::new(), "functions anon calls");
 }
 
 /// Migrations ran as Supabase's `postgres`: no superuser, BYPASSRLS and CREATEROLE, owning the

@@ -31,14 +31,25 @@ async fn supabase_db_push_applied_every_server_migration_in_order() {
     shipped.sort();
     assert!(!shipped.is_empty());
     assert_eq!(applied, shipped);
-    let functions: i64 = db
-        .query_one(
-            "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace \
-             where n.nspname = 'public' and p.proname in ('sync_push', 'sync_pull')",
+    // The sync functions, the recording pull of 0011 among them.
+    let functions: Vec<String> = db
+        .query(
+            "select p.oid::regprocedure::text from pg_proc p \
+             join pg_namespace n on n.oid = p.pronamespace \
+             where n.nspname = 'public' and p.proname in ('sync_push', 'sync_pull') order by 1",
             &[],
         )
         .await
         .unwrap()
-        .get(0);
-    assert_eq!(functions, 2);
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            "sync_pull(text,integer)",
+            "sync_pull(text,integer,uuid)",
+            "sync_push(uuid,jsonb)"
+        ]
+    );
 }
