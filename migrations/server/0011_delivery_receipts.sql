@@ -314,3 +314,26 @@ alter function public.register_device(uuid, text) owner to jotline_device_writer
 alter function public.rename_device(uuid, text) owner to jotline_device_writer;
 alter function public.forget_device(uuid) owner to jotline_device_writer;
 revoke create on schema public from jotline_device_writer;
+
+-- Receipts arrive live: when a device's pulled version moves, its user's other devices hear
+-- it on the private topic of 0010's pokes (event `pulled`), so "on all your devices" shows
+-- without them asking. Content-free like the poke: which device, and the version it holds.
+create function jotline_private.send_pulled_receipt() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+    if new.pulled_version is null
+        or (tg_op = 'UPDATE' and new.pulled_version is not distinct from old.pulled_version) then
+        return null;
+    end if;
+    perform realtime.send(
+        jsonb_build_object('client_id', new.client_id, 'pulled_version', new.pulled_version),
+        'pulled',
+        'jotline:' || new.user_id::text,
+        true);
+    return null;
+end
+$$;
+revoke all on function jotline_private.send_pulled_receipt() from public;
+
+create trigger send_pulled_receipt after insert or update on public.sync_devices
+    for each row execute function jotline_private.send_pulled_receipt();

@@ -200,3 +200,48 @@ async fn must_resync_keeps_the_pulled_version_and_counts_as_seen() {
         1
     );
 }
+
+/// A pull that moves a device's pulled version tells the user's topic (event `pulled`, the
+/// device and its version, nothing else); a pull that brings nothing new tells nothing.
+#[tokio::test]
+async fn a_pull_that_moves_the_pulled_version_broadcasts_a_receipt() {
+    let s = Server::start().await;
+    let user = s.user("u@example.com").await;
+    let mut api = s.api().await;
+    push(
+        &mut api,
+        user,
+        Uuid::now_v7(),
+        &json!([new_entry(1, Uuid::now_v7(), "private")]),
+    )
+    .await
+    .unwrap();
+    let device = Uuid::now_v7();
+    pull_as(&mut api, user, device, None, 500).await;
+    let sent = receipts(&s, user).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["client_id"], json!(device.to_string()));
+    assert_eq!(sent[0]["pulled_version"], json!(1));
+    assert!(!sent[0].to_string().contains("private"));
+    pull_as(&mut api, user, device, None, 500).await;
+    assert_eq!(
+        receipts(&s, user).await.len(),
+        1,
+        "nothing new pulled, nothing told"
+    );
+}
+
+/// The `pulled` broadcasts of `user`'s topic, oldest first.
+async fn receipts(s: &Server, user: Uuid) -> Vec<Value> {
+    s.admin
+        .query(
+            "select payload from realtime.messages
+             where topic = $1 and event = 'pulled' order by inserted_at, id",
+            &[&format!("jotline:{user}")],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
