@@ -73,7 +73,11 @@ fn live(s: &SyncStatus) -> bool {
 
 /// Both devices of one user, each with its own session.
 async fn two_devices(backend: &LocalBackend) -> (Device, Session, Device, Session) {
-    let a_session = sign_up(backend, &format!("live-{}@example.com", Uuid::now_v7().simple())).await;
+    let a_session = sign_up(
+        backend,
+        &format!("live-{}@example.com", Uuid::now_v7().simple()),
+    )
+    .await;
     let auth = AuthClient::new(BackendConfig::new(backend.url(), backend.anon_key())).unwrap();
     let b_session = auth
         .sign_in(a_session.email.as_deref().unwrap(), PASSWORD)
@@ -96,7 +100,10 @@ async fn a_capture_on_a_reaches_b_with_no_poll_and_no_refresh() {
     wait_for(&b_engine, "B live", live).await;
     let pulls_before = b.proxy.count(crate::common::PULL);
 
-    let saved = a.core().capture_text("thought on A", Surface::InApp).unwrap();
+    let saved = a
+        .core()
+        .capture_text("thought on A", Surface::InApp)
+        .unwrap();
     assert!(
         arrives(&b, saved.entry.id, Duration::from_secs(10)).await,
         "the capture never reached B"
@@ -123,12 +130,19 @@ async fn a_socket_killed_mid_run_reconnects_pulls_and_misses_nothing() {
         .collect();
     wait_for(&b_engine, "B live again", live).await;
     for id in ids {
-        assert!(arrives(&b, id, Duration::from_secs(10)).await, "{id} missed");
+        assert!(
+            arrives(&b, id, Duration::from_secs(10)).await,
+            "{id} missed"
+        );
     }
     // And the connection works again: the next capture arrives by poke.
     let next = a.create(None, "after the reconnect");
     assert!(arrives(&b, next, Duration::from_secs(10)).await);
-    assert_eq!(b.proxy.websockets(), 1, "one live connection, not a pile of them");
+    assert_eq!(
+        b.proxy.websockets(),
+        1,
+        "one live connection, not a pile of them"
+    );
     a_engine.abort().await;
     b_engine.abort().await;
 }

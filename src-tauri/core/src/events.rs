@@ -16,6 +16,7 @@ impl CoreEvent {
         "recording-error",
         "settings-changed",
         "hotkey-status",
+        "receipts-changed",
     ];
 
     /// The Tauri event name the shell emits this under.
@@ -28,6 +29,7 @@ impl CoreEvent {
             CoreEvent::RecordingFailed { .. } => "recording-error",
             CoreEvent::SettingsChanged { .. } => "settings-changed",
             CoreEvent::HotkeyChanged { .. } => "hotkey-status",
+            CoreEvent::ReceiptsChanged => "receipts-changed",
         }
     }
 }

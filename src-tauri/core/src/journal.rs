@@ -333,6 +333,14 @@ impl Core {
             entry_count: entries::count_live(&conn)?,
             pending_ops: outbox::pending_count(&conn)?,
             failed_ops: outbox::dead_count(&conn)?,
+            devices: match self.sync_state() {
+                SyncState::Active { .. } => Some(crate::store::devices::summary(
+                    &conn,
+                    &crate::sync::receipts::own_id(&conn)?,
+                    self.now_ms(),
+                )?),
+                _ => None,
+            },
             sync: self.sync_state(),
             journal_damage: self.journal_damage(),
         })

@@ -3,6 +3,7 @@
 
 mod account;
 mod capture;
+mod devices;
 mod entries;
 mod export;
 mod settings;
@@ -45,6 +46,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::retry_dead_letter,
         sync::retry_all_dead_letters,
         sync::discard_dead_letter,
+        devices::list_devices,
+        devices::forget_device,
+        devices::set_device_name,
+        devices::get_entry_delivery,
         voice::start_voice_capture,
         voice::stop_voice_capture,
         voice::cancel_voice_capture,

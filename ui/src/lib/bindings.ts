@@ -26,7 +26,12 @@ voice: VoiceMemo | null,
  * in their place. Exports skip such an entry; editing its text repairs it.
  * (Absent in exports written before the field existed.)
  */
-damaged: boolean, };
+damaged: boolean, 
+/**
+ * Where the entry has got while sync runs (timeline, entry view); `None` when sync is
+ * not running, and in exports.
+ */
+delivery?: Delivery, };
 
 export type TimelineCursor = { occurredAt: string, id: string, };
 
@@ -55,6 +60,10 @@ pendingOps: number,
  */
 failedOps: number, sync: SyncState, 
 /**
+ * The user's other devices while sync runs (status bar, tray: "on 2 other devices").
+ */
+devices?: DevicesSummary, 
+/**
  * Set once the full integrity check after start-up found damage in the journal file:
  * what to tell the user. Absent while the check has not run or found nothing.
  */
@@ -77,6 +86,11 @@ anonKey: string,
  * Minutes between background sync rounds while idle.
  */
 syncIntervalMinutes: number, 
+/**
+ * This computer's name on the user's other devices ("not yet on desktop"); empty: the
+ * host name.
+ */
+deviceName: string, 
 /**
  * Global shortcut that starts (and, in toggle mode, stops) a voice memo.
  */
@@ -115,11 +129,27 @@ export type StartupError = { code: ErrorCode, message: string,
  */
 path: string, };
 
-export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "type": "statusChanged", status: AppStatus, } | { "type": "cloudUpdated", entriesUpdated: number, } | { "type": "recordingChanged", status: RecordingStatus, } | { "type": "recordingFailed", error: ApiError, } | { "type": "settingsChanged", settings: Settings, } | { "type": "hotkeyChanged", status: HotkeyStatus, };
+export type CoreEvent = { "type": "entriesChanged", ids: Array<string>, } | { "type": "statusChanged", status: AppStatus, } | { "type": "cloudUpdated", entriesUpdated: number, } | { "type": "recordingChanged", status: RecordingStatus, } | { "type": "recordingFailed", error: ApiError, } | { "type": "settingsChanged", settings: Settings, } | { "type": "hotkeyChanged", status: HotkeyStatus, } | { "type": "receiptsChanged" };
 
 export type SyncPhase = "signedOut" | "idle" | "pushing" | "pulling" | "backoff" | "offline" | "limited" | "error";
 
 export type LiveUpdates = "connecting" | "on" | "off";
+
+export type Delivery = "onThisComputer" | "onServer" | "onAllDevices";
+
+export type Device = { clientId: string, 
+/**
+ * Its own name (host name unless renamed); `None` for a device that never named itself.
+ */
+name: string | null, thisDevice: boolean, 
+/**
+ * Seen within [`ACTIVE_DEVICE_DAYS`] days: it counts for "on all your devices".
+ */
+active: boolean, lastSeenAt: string | null, pulledAt: string | null, };
+
+export type EntryDelivery = { delivery: Delivery, missing: Array<Device>, };
+
+export type DevicesSummary = { otherDevices: number, upToDate: number, };
 
 export type SyncStatus = { phase: SyncPhase, 
 /**

@@ -99,14 +99,14 @@ impl Core {
         Ok(())
     }
 
-    /// Fills in `voice` for the entries that were spoken.
+    /// Fills in `voice` for the entries that were spoken, and their receipts.
     pub(crate) fn with_voice(&self, mut list: Vec<Entry>) -> Result<Vec<Entry>, CoreError> {
         let ids: Vec<String> = list.iter().map(|e| e.id.to_string()).collect();
         let mut memos = voice_captures::memos_of(&self.conn(), &ids, &self.audio_dir())?;
         for e in &mut list {
             e.voice = memos.remove(&e.id.to_string());
         }
-        Ok(list)
+        self.with_delivery(list)
     }
 
     fn commit_voice(

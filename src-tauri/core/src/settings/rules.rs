@@ -7,6 +7,8 @@ use crate::types::Settings;
 
 /// Longest sync interval the settings accept (one day).
 pub const MAX_SYNC_INTERVAL_MINUTES: u32 = 24 * 60;
+/// Longest device name (the server's limit).
+pub const MAX_DEVICE_NAME_CHARS: usize = 100;
 /// Longest voice memo the settings accept (two hours).
 pub const MAX_VOICE_MINUTES: u32 = 120;
 
@@ -58,6 +60,14 @@ fn backend(next: &mut Settings) -> Result<(), CoreError> {
     }
     if next.anon_key.chars().any(char::is_whitespace) {
         return Err(invalid("The anon key cannot contain spaces."));
+    }
+    next.device_name = next.device_name.trim().to_owned();
+    if next.device_name.chars().count() > MAX_DEVICE_NAME_CHARS
+        || next.device_name.chars().any(char::is_control)
+    {
+        return Err(invalid(format!(
+            "The device name must be one line of at most {MAX_DEVICE_NAME_CHARS} characters."
+        )));
     }
     if !(1..=MAX_SYNC_INTERVAL_MINUTES).contains(&next.sync_interval_minutes) {
         return Err(invalid(format!(

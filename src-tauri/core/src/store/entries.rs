@@ -79,6 +79,7 @@ impl EntryRow {
             people,
             voice: None,
             damaged: self.damaged.any(),
+            delivery: None,
         }
     }
 }
@@ -316,6 +317,15 @@ pub(crate) fn write_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Resu
 }
 
 /// Records the server version alone (the row's content already matched).
+/// The entry's version on the server, if it is known to be there.
+pub(crate) fn server_version(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT server_version FROM entries WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 pub(crate) fn set_server_version(conn: &Connection, id: &str, v: i64) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE entries SET server_version = max(coalesce(server_version, 0), ?2) WHERE id = ?1",

@@ -22,6 +22,10 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../../../migrations/local/0004_capture_entry_index.sql"),
     ),
+    (
+        5,
+        include_str!("../../../../migrations/local/0005_devices.sql"),
+    ),
 ];
 
 /// The schema version this build understands.

@@ -3,6 +3,7 @@
 pub mod backup;
 pub(crate) mod checkpointer;
 pub(crate) mod damaged_text;
+pub(crate) mod devices;
 pub mod entries;
 pub(crate) mod integrity;
 pub(crate) mod journal_reset;

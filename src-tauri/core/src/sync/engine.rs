@@ -6,7 +6,7 @@ use super::error::SyncError;
 use super::http::SyncClient;
 use super::realtime::{self, RealtimeConfig};
 use super::round::RoundReport;
-use crate::auth::{AuthClient, AuthError, SessionError, SessionProvider, TokenStore};
+use crate::auth::{AuthClient, AuthError, Session, SessionError, SessionProvider, TokenStore};
 use crate::types::{CoreEvent, LiveUpdates, SyncPhase, SyncStatus};
 use crate::Core;
 use chrono::Utc;
@@ -37,6 +37,8 @@ pub enum Trigger {
     /// The journal window gained focus: pull if the last round is older than
     /// [`EngineConfig::focus_staleness`].
     Focus,
+    /// Another device pulled (a receipt): list the devices again.
+    DevicesChanged,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +52,9 @@ pub struct EngineConfig {
     pub focus_staleness: Duration,
     /// Live updates from Supabase Realtime; `None`: polling only.
     pub realtime: Option<RealtimeConfig>,
+    /// The name this installation registers under (delivery receipts); `None`: it does not
+    /// register (the device is listed unnamed once it pulls).
+    pub device_name: Option<String>,
     /// Seed of the backoff jitter.
     pub seed: u64,
 }
@@ -61,6 +66,7 @@ impl Default for EngineConfig {
             debounce: Duration::from_millis(250),
             focus_staleness: Duration::from_secs(30),
             realtime: None,
+            device_name: None,
             seed: super::backoff::time_seed(),
         }
     }
@@ -114,6 +120,7 @@ impl SyncEngine {
             .map(|c| AbortOnDrop(realtime::spawn(c, session.clone(), live_tx)));
         let worker = Worker {
             _live: live,
+            devices: DevicesState::default(),
             backoff: Backoff::new(config.seed),
             config,
             core,
@@ -157,6 +164,7 @@ impl SyncEngine {
 struct Worker {
     /// The Realtime task, stopped with the engine.
     _live: Option<AbortOnDrop>,
+    devices: DevicesState,
     config: EngineConfig,
     backoff: Backoff,
     core: Core,
@@ -250,7 +258,7 @@ impl Worker {
 
     /// Pokes, the Realtime state and focus: reasons to pull. A pull waiting for its turn
     /// (due now) takes them all, so a burst of pokes is one round.
-    fn remote(&self, t: Trigger, due: Option<Instant>) -> Option<Instant> {
+    fn remote(&mut self, t: Trigger, due: Option<Instant>) -> Option<Instant> {
         let now = Instant::now();
         match t {
             Trigger::Live(state) => {
@@ -258,6 +266,9 @@ impl Worker {
                 if state != LiveUpdates::On {
                     return due;
                 }
+            }
+            Trigger::DevicesChanged => {
+                self.devices.stale = true;
             }
             Trigger::Focus => {
                 let last = self.status.borrow().last_synced_at;
@@ -320,6 +331,7 @@ impl Worker {
                 .await;
             match result {
                 Ok(()) => {
+                    self.after_round(&session, &report).await;
                     self.backoff.reset();
                     self.set(|s| {
                         s.phase = SyncPhase::Idle;
@@ -351,6 +363,48 @@ impl Worker {
                 Err(e) => return self.failed(SyncPhase::Error, e.to_string()),
             }
         }
+    }
+
+    /// Delivery receipts after a successful round: the device names itself once per engine,
+    /// and the devices are listed again when the round moved something or a receipt came.
+    /// Failures only log: receipts must never fail sync.
+    async fn after_round(&mut self, session: &Session, report: &RoundReport) {
+        if self.devices.unsupported {
+            return;
+        }
+        if !self.devices.registered {
+            if let (Some(name), Ok(id)) = (&self.config.device_name, self.core.sync().client_id()) {
+                match self.sync.register_device(session, &id, name).await {
+                    Ok(()) => self.devices.registered = true,
+                    Err(e) => return self.devices_failed(e),
+                }
+            }
+        }
+        let moved = report.pushed > 0 || !report.entries_updated.is_empty();
+        if !(moved || self.devices.stale || !self.devices.listed) {
+            return;
+        }
+        match self.sync.list_devices(session).await {
+            Ok(list) => {
+                if let Err(e) = self.core.sync().store_devices(&list) {
+                    tracing::warn!(error = %e, "devices not stored");
+                    return;
+                }
+                self.devices.stale = false;
+                self.devices.listed = true;
+                self.core.publish(CoreEvent::ReceiptsChanged);
+                self.core.republish_status();
+            }
+            Err(e) => self.devices_failed(e),
+        }
+    }
+
+    fn devices_failed(&mut self, e: SyncError) {
+        // A server without migration 0011 has no device rpcs (PostgREST's 404): stop asking.
+        if matches!(e, SyncError::Rejected { status: 404, .. }) {
+            self.devices.unsupported = true;
+        }
+        tracing::warn!(error = %e, "delivery receipts not updated");
     }
 
     fn failed(&self, phase: SyncPhase, error: String) -> Next {
@@ -399,4 +453,15 @@ impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// What the engine knows about the device list.
+#[derive(Default)]
+struct DevicesState {
+    registered: bool,
+    listed: bool,
+    /// A receipt arrived: list again after the next round.
+    stale: bool,
+    /// The server has no device rpcs.
+    unsupported: bool,
 }

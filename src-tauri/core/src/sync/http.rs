@@ -5,6 +5,8 @@ use super::protocol::{excerpt, PullRequest, PullResponse, PushRequest, PushRespo
 use crate::auth::{BackendConfig, Session};
 use reqwest::StatusCode;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 pub const PUSH_PATH: &str = "rest/v1/rpc/sync_push";
 pub const PULL_PATH: &str = "rest/v1/rpc/sync_pull";
@@ -13,6 +15,8 @@ pub const PULL_PATH: &str = "rest/v1/rpc/sync_pull";
 pub struct SyncClient {
     config: BackendConfig,
     http: reqwest::Client,
+    /// The server only has the plain `sync_pull` (see [`SyncClient::pull`]).
+    plain_pull: Arc<AtomicBool>,
 }
 
 impl SyncClient {
@@ -22,7 +26,11 @@ impl SyncClient {
             .connect_timeout(config.timeout.min(std::time::Duration::from_secs(10)))
             .build()
             .map_err(|e| SyncError::Network(e.to_string()))?;
-        Ok(Self { config, http })
+        Ok(Self {
+            config,
+            http,
+            plain_pull: Arc::default(),
+        })
     }
 
     pub fn config(&self) -> &BackendConfig {
@@ -39,17 +47,40 @@ impl SyncClient {
         Ok(PushResponse::parse(&body)?)
     }
 
+    /// A recording pull (with `client_id`); a server without that `sync_pull` (no migration
+    /// 0011, PostgREST's 404) is asked the plain one from then on: receipts wait, sync goes on.
     #[tracing::instrument(skip_all, fields(page_size = req.page_size))]
     pub async fn pull(
         &self,
         session: &Session,
         req: &PullRequest,
     ) -> Result<PullResponse, SyncError> {
-        let body = self.call(PULL_PATH, session, req).await?;
+        let plain;
+        let req = if self.plain_pull.load(Ordering::Relaxed) && req.client_id.is_some() {
+            plain = PullRequest {
+                client_id: None,
+                ..req.clone()
+            };
+            &plain
+        } else {
+            req
+        };
+        let body = match self.call(PULL_PATH, session, req).await {
+            Err(SyncError::Rejected { status: 404, .. }) if req.client_id.is_some() => {
+                tracing::warn!("the server has no recording sync_pull (migration 0011)");
+                self.plain_pull.store(true, Ordering::Relaxed);
+                let plain = PullRequest {
+                    client_id: None,
+                    ..req.clone()
+                };
+                self.call(PULL_PATH, session, &plain).await?
+            }
+            other => other?,
+        };
         Ok(PullResponse::parse(&body)?)
     }
 
-    async fn call<B: Serialize>(
+    pub(crate) async fn call<B: Serialize>(
         &self,
         path: &str,
         session: &Session,

@@ -102,9 +102,11 @@ impl LocalSync<'_> {
 
     /// The next pull request from the stored cursor.
     pub fn pull_request(&self, page_size: u32) -> Result<PullRequest, SyncError> {
+        let conn = self.core.conn();
         Ok(PullRequest {
-            cursor: sync_meta::cursor(&self.core.conn())?,
+            cursor: sync_meta::cursor(&conn)?,
             page_size: page_size.clamp(1, PULL_PAGE),
+            client_id: sync_meta::client_id(&conn)?,
         })
     }
 

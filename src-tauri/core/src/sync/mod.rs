@@ -2,6 +2,7 @@
 //! and pulls to the local database (see `migrations/server/README.md`, the contract).
 
 pub mod backoff;
+pub mod devices;
 mod engine;
 mod error;
 pub mod http;
@@ -10,6 +11,7 @@ pub mod protocol;
 mod pull;
 mod push;
 pub mod realtime;
+pub(crate) mod receipts;
 mod round;
 mod rows;
 mod service;

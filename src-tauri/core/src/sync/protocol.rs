@@ -72,6 +72,10 @@ pub enum OpStatus {
 pub struct PullRequest {
     pub cursor: Option<String>,
     pub page_size: u32,
+    /// This installation: the server records how far it has pulled (delivery receipts).
+    /// Absent, the pull records nothing (a server without migration 0011 only has that one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// Response `200` of `sync_pull`: one page of changed rows in `(version, table, id)` order.

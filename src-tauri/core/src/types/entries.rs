@@ -1,5 +1,6 @@
 //! Entries and captures: what the timeline shows, a page of it, an edit, where a capture came from.
 
+use super::Delivery;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -29,6 +30,11 @@ pub struct Entry {
     /// (Absent in exports written before the field existed.)
     #[serde(default)]
     pub damaged: bool,
+    /// Where the entry has got while sync runs (timeline, entry view); `None` when sync is
+    /// not running, and in exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub delivery: Option<Delivery>,
 }
 
 /// Where a capture stands: `pending` → `uploading` → `parsing` → `ready` | `error`.

@@ -28,4 +28,6 @@ pub enum CoreEvent {
     SettingsChanged { settings: Settings },
     /// The capture hotkey's registration changed.
     HotkeyChanged { status: HotkeyStatus },
+    /// The user's devices were listed again or one of them pulled: entries' receipts moved.
+    ReceiptsChanged,
 }

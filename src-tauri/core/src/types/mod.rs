@@ -4,6 +4,7 @@
 //!
 //! One file per domain; everything is re-exported here (`jotline_core::types::*`).
 
+mod devices;
 mod entries;
 mod errors;
 mod events;
@@ -13,6 +14,7 @@ mod status;
 mod sync;
 mod voice;
 
+pub use devices::*;
 pub use entries::*;
 pub use errors::*;
 pub use events::*;

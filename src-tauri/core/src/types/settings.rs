@@ -15,6 +15,9 @@ pub struct Settings {
     pub anon_key: String,
     /// Minutes between background sync rounds while idle.
     pub sync_interval_minutes: u32,
+    /// This computer's name on the user's other devices ("not yet on desktop"); empty: the
+    /// host name.
+    pub device_name: String,
     /// Global shortcut that starts (and, in toggle mode, stops) a voice memo.
     pub voice_hotkey: String,
     pub voice_mode: VoiceMode,
@@ -58,6 +61,20 @@ pub enum VoiceMode {
 impl Settings {
     pub const DEFAULT_SYNC_INTERVAL_MINUTES: u32 = 5;
 
+    /// The name this computer registers under: [`Settings::device_name`], else the host name.
+    pub fn effective_device_name(&self) -> String {
+        let own = self.device_name.trim();
+        if !own.is_empty() {
+            return own.to_owned();
+        }
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "this computer".to_owned())
+    }
+
     /// True when a backend URL and anon key are set.
     pub fn backend_configured(&self) -> bool {
         !self.backend_url.trim().is_empty() && !self.anon_key.trim().is_empty()
@@ -71,6 +88,7 @@ impl Default for Settings {
             backend_url: String::new(),
             anon_key: String::new(),
             sync_interval_minutes: Self::DEFAULT_SYNC_INTERVAL_MINUTES,
+            device_name: String::new(),
             voice_hotkey: default_voice_hotkey(),
             voice_mode: VoiceMode::Toggle,
             voice_max_minutes: default_voice_max_minutes(),

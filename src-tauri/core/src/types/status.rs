@@ -1,5 +1,6 @@
 //! The status bar and the tray: counts, sync state, damage; the capture hotkey.
 
+use super::devices::DevicesSummary;
 use super::sync::SyncState;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -18,6 +19,10 @@ pub struct AppStatus {
     #[ts(type = "number")]
     pub failed_ops: u64,
     pub sync: SyncState,
+    /// The user's other devices while sync runs (status bar, tray: "on 2 other devices").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub devices: Option<DevicesSummary>,
     /// Set once the full integrity check after start-up found damage in the journal file:
     /// what to tell the user. Absent while the check has not run or found nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]

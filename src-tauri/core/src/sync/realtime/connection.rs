@@ -27,6 +27,7 @@ pub(super) enum Ended {
 pub(super) trait Listener {
     fn joined(&mut self);
     fn poke(&mut self, poke: Poke);
+    fn pulled(&mut self, client_id: Option<String>);
 }
 
 type Socket =
@@ -97,6 +98,7 @@ pub(super) async fn run(
                             break format!("refused: {reason}");
                         }
                         Some(Incoming::Poke(poke)) => listener.poke(poke),
+                        Some(Incoming::Pulled { client_id }) => listener.pulled(client_id),
                         Some(Incoming::ChannelLost(reason)) => break format!("channel closed: {reason}"),
                         Some(Incoming::Reply { .. } | Incoming::Other) => {}
                         None => tracing::warn!(

@@ -94,6 +94,8 @@ pub enum Incoming {
         result: Result<(), String>,
     },
     Poke(Poke),
+    /// A device pulled up to a new version (a delivery receipt, migration 0011).
+    Pulled { client_id: Option<String> },
     /// The channel was closed or crashed on the server (`phx_close`, `phx_error`), or Realtime
     /// said so in a `system` message with an error status (e.g. the token expired).
     ChannelLost(String),
@@ -126,6 +128,11 @@ impl Incoming {
                     client_id: poke["client_id"].as_str().map(str::to_owned),
                 })
             }
+            "broadcast" if on_channel && frame.payload["event"] == "pulled" => Incoming::Pulled {
+                client_id: frame.payload["payload"]["client_id"]
+                    .as_str()
+                    .map(str::to_owned),
+            },
             "phx_close" | "phx_error" if on_channel => Incoming::ChannelLost(frame.event),
             "system" if on_channel && frame.payload["status"] == "error" => {
                 Incoming::ChannelLost(reason(&frame.payload))

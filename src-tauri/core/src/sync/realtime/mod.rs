@@ -128,4 +128,10 @@ impl Listener for Reporter {
         tracing::debug!(version = ?poke.version, "poke from another device");
         let _ = self.engine.send(Trigger::Poke);
     }
+
+    fn pulled(&mut self, client_id: Option<String>) {
+        if client_id.as_deref() != Some(self.client_id.as_str()) {
+            let _ = self.engine.send(Trigger::DevicesChanged);
+        }
+    }
 }

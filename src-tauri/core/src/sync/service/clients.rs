@@ -39,6 +39,7 @@ pub(super) fn engine_config(settings: &Settings, client_id: String) -> EngineCon
     EngineConfig {
         interval: Duration::from_secs(u64::from(settings.sync_interval_minutes) * 60),
         realtime,
+        device_name: Some(settings.effective_device_name()),
         ..EngineConfig::default()
     }
 }

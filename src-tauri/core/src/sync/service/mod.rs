@@ -4,6 +4,7 @@
 //! store (the OS keyring in the app, an in-memory store in tests).
 
 mod clients;
+mod devices;
 mod tokens;
 mod watch;
 
