@@ -21,6 +21,7 @@ fn every_event() -> Vec<CoreEvent> {
         failed_ops: 0,
         sync: SyncState::LocalOnly,
         journal_damage: None,
+        devices: None,
     };
     let recording = RecordingStatus {
         capture_id: uuid::Uuid::nil(),
@@ -49,6 +50,7 @@ fn every_event() -> Vec<CoreEvent> {
                 error: None,
             },
         },
+        CoreEvent::ReceiptsChanged,
     ];
     for event in &events {
         match event {
@@ -58,7 +60,8 @@ fn every_event() -> Vec<CoreEvent> {
             | CoreEvent::RecordingChanged { .. }
             | CoreEvent::RecordingFailed { .. }
             | CoreEvent::SettingsChanged { .. }
-            | CoreEvent::HotkeyChanged { .. } => {}
+            | CoreEvent::HotkeyChanged { .. }
+            | CoreEvent::ReceiptsChanged => {}
         }
     }
     events

@@ -21,6 +21,17 @@ fn live_engine(
     session: &Session,
     interval: Duration,
 ) -> SyncEngine {
+    engine_named(device, backend, session, interval, None)
+}
+
+/// [`live_engine`] with delivery receipts: the device registers as `name` and lists devices.
+pub fn engine_named(
+    device: &Device,
+    backend: &LocalBackend,
+    session: &Session,
+    interval: Duration,
+    name: Option<&str>,
+) -> SyncEngine {
     let tokens = Arc::new(MemoryTokenStore::new());
     tokens.save(session).unwrap();
     let auth = AuthClient::new(BackendConfig::new(device.proxy.url(), backend.anon_key())).unwrap();
@@ -40,12 +51,13 @@ fn live_engine(
         EngineConfig {
             interval,
             realtime: Some(realtime),
+            device_name: name.map(str::to_owned),
             ..EngineConfig::default()
         },
     )
 }
 
-async fn wait_for(engine: &SyncEngine, what: &str, check: impl Fn(&SyncStatus) -> bool) {
+pub async fn wait_for(engine: &SyncEngine, what: &str, check: impl Fn(&SyncStatus) -> bool) {
     let mut rx = engine.status();
     tokio::time::timeout(Duration::from_secs(20), async {
         while !check(&rx.borrow_and_update()) {
@@ -56,7 +68,7 @@ async fn wait_for(engine: &SyncEngine, what: &str, check: impl Fn(&SyncStatus) -
     .unwrap_or_else(|_| panic!("never: {what} ({:?})", engine.status().borrow()));
 }
 
-async fn arrives(device: &Device, id: Uuid, within: Duration) -> bool {
+pub async fn arrives(device: &Device, id: Uuid, within: Duration) -> bool {
     let deadline = tokio::time::Instant::now() + within;
     while tokio::time::Instant::now() < deadline {
         if device.entries().contains_key(&id) {
@@ -67,7 +79,7 @@ async fn arrives(device: &Device, id: Uuid, within: Duration) -> bool {
     false
 }
 
-fn live(s: &SyncStatus) -> bool {
+pub fn live(s: &SyncStatus) -> bool {
     s.live_updates == LiveUpdates::On
 }
 

@@ -8,5 +8,6 @@ mod common;
 mod faults;
 mod keys;
 mod live;
+mod receipts;
 mod sim;
 mod users;

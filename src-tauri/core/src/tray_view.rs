@@ -1,6 +1,6 @@
 //! What the tray shows, as a pure function of the app status (the shell draws it).
 
-use crate::types::{AppStatus, LiveUpdates, SyncPhase, SyncState, SyncStatus};
+use crate::types::{AppStatus, DevicesSummary, LiveUpdates, SyncPhase, SyncState, SyncStatus};
 use chrono::{DateTime, Local, TimeZone, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,29 @@ where
         local.format("%H:%M").to_string()
     } else {
         local.format("%-d %b %H:%M").to_string()
+    }
+}
+
+/// " and on 2 other devices", "; 1 of 2 other devices not up to date", or nothing.
+fn other_devices(devices: Option<DevicesSummary>) -> String {
+    match devices {
+        Some(d) if d.other_devices > 0 && d.up_to_date == d.other_devices => {
+            format!(" and on {}", devices_label(d.other_devices))
+        }
+        Some(d) if d.other_devices > 0 => format!(
+            "; {} of {} not up to date",
+            d.other_devices - d.up_to_date,
+            devices_label(d.other_devices)
+        ),
+        _ => String::new(),
+    }
+}
+
+fn devices_label(n: u32) -> String {
+    if n == 1 {
+        "1 other device".to_string()
+    } else {
+        format!("{n} other devices")
     }
 }
 
@@ -236,7 +259,11 @@ where
                 Some(_) => (
                     TrayIconKind::Synced,
                     "Synced".to_string(),
-                    format!("Jotline — everything is on the server ({})", last(s)),
+                    format!(
+                        "Jotline — everything is on the server{} ({})",
+                        other_devices(status.devices),
+                        last(s)
+                    ),
                     true,
                 ),
                 None => (

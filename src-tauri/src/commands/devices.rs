@@ -21,12 +21,18 @@ pub async fn forget_device(state: State<'_, AppState>, client_id: String) -> Res
 
 #[tauri::command]
 #[instrument(skip(state), err(Debug))]
-pub async fn set_device_name(state: State<'_, AppState>, name: String) -> Result<Settings, ApiError> {
+pub async fn set_device_name(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Settings, ApiError> {
     state.journal()?.sync.set_device_name(name).await
 }
 
 #[tauri::command]
 #[instrument(skip(state), err(Debug))]
-pub async fn get_entry_delivery(state: State<'_, AppState>, id: Uuid) -> Result<EntryDelivery, ApiError> {
+pub async fn get_entry_delivery(
+    state: State<'_, AppState>,
+    id: Uuid,
+) -> Result<EntryDelivery, ApiError> {
     Ok(state.core()?.entry_delivery(id)?)
 }

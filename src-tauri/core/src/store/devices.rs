@@ -10,7 +10,11 @@ use std::collections::HashMap;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Replaces the stored list; the server's times are shifted onto this computer's clock.
-pub(crate) fn replace_all(conn: &Connection, list: &DeviceList, now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub(crate) fn replace_all(
+    conn: &Connection,
+    list: &DeviceList,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
     let offset = now - list.server_time;
     let local = |t: Option<DateTime<Utc>>| t.map(|t| (t + offset).timestamp_millis());
     conn.execute("DELETE FROM devices", [])?;
@@ -33,7 +37,12 @@ pub(crate) fn replace_all(conn: &Connection, list: &DeviceList, now: DateTime<Ut
 
 /// A receipt heard live: `client_id` now holds everything up to `version`. False when the
 /// device is not in the list (a listing brings it).
-pub(crate) fn set_pulled(conn: &Connection, client_id: &str, version: i64, now_ms: i64) -> rusqlite::Result<bool> {
+pub(crate) fn set_pulled(
+    conn: &Connection,
+    client_id: &str,
+    version: i64,
+    now_ms: i64,
+) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "UPDATE devices SET pulled_version = ?2, pulled_at = ?3, last_seen_at = ?3 WHERE client_id = ?1",
         params![client_id, version, now_ms],
@@ -47,7 +56,11 @@ pub(crate) fn clear(conn: &Connection) -> rusqlite::Result<()> {
 
 /// The other devices that count: seen within [`ACTIVE_DEVICE_DAYS`]; their pulled version
 /// (0 when unknown: such a device is assumed to hold nothing).
-fn active_others(conn: &Connection, own: &str, now_ms: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+fn active_others(
+    conn: &Connection,
+    own: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Vec<(String, i64)>> {
     let since = now_ms - ACTIVE_DEVICE_DAYS * DAY_MS;
     let mut stmt = conn.prepare_cached(
         "SELECT client_id, coalesce(pulled_version, 0) FROM devices
@@ -73,7 +86,9 @@ pub(crate) fn list(conn: &Connection, own: &str, now_ms: i64) -> rusqlite::Resul
             client_id,
             name: r.get(1)?,
             last_seen_at: last_seen.and_then(DateTime::from_timestamp_millis),
-            pulled_at: r.get::<_, Option<i64>>(3)?.and_then(DateTime::from_timestamp_millis),
+            pulled_at: r
+                .get::<_, Option<i64>>(3)?
+                .and_then(DateTime::from_timestamp_millis),
         })
     })?;
     rows.collect()
@@ -111,7 +126,12 @@ pub(crate) fn deliveries_of(
 }
 
 /// The other active devices that lack version `v` of an entry.
-pub(crate) fn lacking(conn: &Connection, own: &str, v: i64, now_ms: i64) -> rusqlite::Result<Vec<Device>> {
+pub(crate) fn lacking(
+    conn: &Connection,
+    own: &str,
+    v: i64,
+    now_ms: i64,
+) -> rusqlite::Result<Vec<Device>> {
     let behind: Vec<String> = active_others(conn, own, now_ms)?
         .into_iter()
         .filter(|(_, pulled)| *pulled < v)
@@ -124,7 +144,11 @@ pub(crate) fn lacking(conn: &Connection, own: &str, v: i64, now_ms: i64) -> rusq
 }
 
 /// How many other active devices hold everything this computer knows is on the server.
-pub(crate) fn summary(conn: &Connection, own: &str, now_ms: i64) -> rusqlite::Result<DevicesSummary> {
+pub(crate) fn summary(
+    conn: &Connection,
+    own: &str,
+    now_ms: i64,
+) -> rusqlite::Result<DevicesSummary> {
     let others = active_others(conn, own, now_ms)?;
     let top: i64 = conn.query_row(
         "SELECT coalesce(max(server_version), 0) FROM entries",

@@ -321,7 +321,11 @@ pub(crate) fn write_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Resu
 pub(crate) fn server_version(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .query_row("SELECT server_version FROM entries WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT server_version FROM entries WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?
         .flatten())
 }

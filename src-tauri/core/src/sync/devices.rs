@@ -55,7 +55,11 @@ impl SyncClient {
     }
 
     /// The user forgets a device: it no longer holds receipts back. False: none was listed.
-    pub async fn forget_device(&self, session: &Session, client_id: &str) -> Result<bool, SyncError> {
+    pub async fn forget_device(
+        &self,
+        session: &Session,
+        client_id: &str,
+    ) -> Result<bool, SyncError> {
         let body = self
             .call(
                 "rest/v1/rpc/forget_device",

@@ -52,8 +52,9 @@ pub struct EngineConfig {
     pub focus_staleness: Duration,
     /// Live updates from Supabase Realtime; `None`: polling only.
     pub realtime: Option<RealtimeConfig>,
-    /// The name this installation registers under (delivery receipts); `None`: it does not
-    /// register (the device is listed unnamed once it pulls).
+    /// The name this installation registers under for delivery receipts; `None`: no
+    /// receipts (it neither registers nor lists the devices; the server still records its
+    /// pulls).
     pub device_name: Option<String>,
     /// Seed of the backoff jitter.
     pub seed: u64,
@@ -369,11 +370,14 @@ impl Worker {
     /// and the devices are listed again when the round moved something or a receipt came.
     /// Failures only log: receipts must never fail sync.
     async fn after_round(&mut self, session: &Session, report: &RoundReport) {
+        let Some(name) = &self.config.device_name else {
+            return;
+        };
         if self.devices.unsupported {
             return;
         }
         if !self.devices.registered {
-            if let (Some(name), Ok(id)) = (&self.config.device_name, self.core.sync().client_id()) {
+            if let Ok(id) = self.core.sync().client_id() {
                 match self.sync.register_device(session, &id, name).await {
                     Ok(()) => self.devices.registered = true,
                     Err(e) => return self.devices_failed(e),

@@ -6,10 +6,10 @@ use super::error::SyncError;
 use super::local::LocalSync;
 use crate::error::CoreError;
 use crate::store::{devices, entries, sync_meta};
-use chrono::DateTime;
-use rusqlite::Connection;
 use crate::types::{Delivery, Device, DevicesSummary, Entry, EntryDelivery, SyncState};
 use crate::Core;
+use chrono::DateTime;
+use rusqlite::Connection;
 use uuid::Uuid;
 
 impl LocalSync<'_> {
@@ -43,7 +43,11 @@ impl LocalSync<'_> {
 
     pub fn devices_summary(&self) -> Result<DevicesSummary, SyncError> {
         let own = self.client_id()?;
-        Ok(devices::summary(&self.core.conn(), &own, self.core.now_ms())?)
+        Ok(devices::summary(
+            &self.core.conn(),
+            &own,
+            self.core.now_ms(),
+        )?)
     }
 }
 
@@ -67,9 +71,10 @@ impl Core {
         let conn = self.conn();
         let own = own_id(&conn)?;
         let key = id.to_string();
-        let delivery = devices::deliveries_of(&conn, std::slice::from_ref(&key), &own, self.now_ms())?
-            .remove(&key)
-            .unwrap_or(Delivery::OnThisComputer);
+        let delivery =
+            devices::deliveries_of(&conn, std::slice::from_ref(&key), &own, self.now_ms())?
+                .remove(&key)
+                .unwrap_or(Delivery::OnThisComputer);
         let missing = match (delivery, entries::server_version(&conn, &key)?) {
             (Delivery::OnServer, Some(v)) => devices::lacking(&conn, &own, v, self.now_ms())?,
             _ => Vec::new(),

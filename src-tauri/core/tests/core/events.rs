@@ -21,6 +21,7 @@ fn capture_publishes_entries_then_status() {
         CoreEvent::StatusChanged {
             status: AppStatus {
                 journal_damage: None,
+                devices: None,
                 entry_count: 1,
                 pending_ops: 2,
                 failed_ops: 0,

@@ -3,6 +3,7 @@ use jotline_core::{tray_view, AppStatus, SyncState, TrayAction, TrayIconKind};
 fn status(pending: u64) -> AppStatus {
     AppStatus {
         journal_damage: None,
+        devices: None,
         entry_count: 12,
         pending_ops: pending,
         failed_ops: 0,
@@ -103,6 +104,7 @@ mod synced_states {
     fn active(phase: SyncPhase, pending: u64, last: Option<DateTime<Utc>>) -> AppStatus {
         AppStatus {
             journal_damage: None,
+            devices: None,
             entry_count: 12,
             pending_ops: pending,
             failed_ops: 0,
@@ -133,6 +135,32 @@ mod synced_states {
             .find(|i| i.action == TrayAction::SyncNow)
             .unwrap()
             .enabled
+    }
+
+    /// Delivery receipts in the tooltip: on how many other devices everything is.
+    #[test]
+    fn synced_says_on_how_many_other_devices_everything_is() {
+        let with = |other_devices, up_to_date| {
+            let mut status = active(SyncPhase::Idle, 0, Some(synced_at()));
+            status.devices = Some(jotline_core::DevicesSummary {
+                other_devices,
+                up_to_date,
+            });
+            view(&status).tooltip
+        };
+        assert_eq!(
+            with(2, 2),
+            "Jotline — everything is on the server and on 2 other devices (last synced 14:05)"
+        );
+        assert_eq!(
+            with(2, 1),
+            "Jotline — everything is on the server; 1 of 2 other devices not up to date \
+             (last synced 14:05)"
+        );
+        assert_eq!(
+            with(0, 0),
+            "Jotline — everything is on the server (last synced 14:05)"
+        );
     }
 
     /// Without Realtime the journal is still synced (by polling): said, not shown as an error.
@@ -223,6 +251,7 @@ mod synced_states {
         let paused = view(&with_failed(
             AppStatus {
                 journal_damage: None,
+                devices: None,
                 entry_count: 1,
                 pending_ops: 0,
                 failed_ops: 0,
@@ -277,6 +306,7 @@ mod synced_states {
     fn signed_out_by_the_user_or_an_expired_session() {
         let v = view(&AppStatus {
             journal_damage: None,
+            devices: None,
             entry_count: 1,
             pending_ops: 0,
             failed_ops: 0,
@@ -318,6 +348,7 @@ mod synced_states {
 
         let v = view(&AppStatus {
             journal_damage: None,
+            devices: None,
             entry_count: 1,
             pending_ops: 3,
             failed_ops: 0,

@@ -95,7 +95,9 @@ pub enum Incoming {
     },
     Poke(Poke),
     /// A device pulled up to a new version (a delivery receipt, migration 0011).
-    Pulled { client_id: Option<String> },
+    Pulled {
+        client_id: Option<String>,
+    },
     /// The channel was closed or crashed on the server (`phx_close`, `phx_error`), or Realtime
     /// said so in a `system` message with an error status (e.g. the token expired).
     ChannelLost(String),

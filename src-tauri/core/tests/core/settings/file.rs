@@ -10,6 +10,7 @@ fn missing_file_gives_defaults_and_save_round_trips() {
         backend_url: "https://abc.supabase.co".into(),
         anon_key: "eyJhbGciOi.public.anon".into(),
         sync_interval_minutes: 15,
+        device_name: "Desk".into(),
         voice_hotkey: "Alt+R".into(),
         voice_mode: VoiceMode::PushToTalk,
         voice_max_minutes: 3,

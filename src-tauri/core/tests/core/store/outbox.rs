@@ -64,6 +64,7 @@ fn dead_letters_are_counted_as_failed_and_still_unsynced() {
     // A dead op is not on the server: the tray must not call this "Synced".
     let view = tray_view(&AppStatus {
         journal_damage: None,
+        devices: None,
         sync: active_and_idle(),
         ..status
     });

@@ -62,6 +62,7 @@ async fn pull_posts_cursor_and_page_size() {
             &PullRequest {
                 cursor: Some("v1:0:entries:y".into()),
                 page_size: 50,
+                client_id: None,
             },
         )
         .await
@@ -72,6 +73,35 @@ async fn pull_posts_cursor_and_page_size() {
     assert_eq!(
         req.json(),
         serde_json::json!({"cursor": "v1:0:entries:y", "page_size": 50})
+    );
+}
+
+/// The pull names this installation (delivery receipts); a server without that sync_pull
+/// (PostgREST's 404) is asked the plain one, then and from then on.
+#[tokio::test]
+async fn a_recording_pull_falls_back_to_the_plain_one_on_an_older_server() {
+    let not_found = r#"{"code": "PGRST202", "message": "Could not find the function public.sync_pull(client_id, cursor, page_size) in the schema cache"}"#;
+    let stub = Stub::start(vec![
+        reply(404, not_found),
+        reply(200, PULL_OK),
+        reply(200, PULL_OK),
+    ]);
+    let c = client(&stub.url);
+    let req = PullRequest {
+        cursor: None,
+        page_size: 10,
+        client_id: Some("c-1".into()),
+    };
+    c.pull(&session(), &req).await.unwrap();
+    c.pull(&session(), &req).await.unwrap();
+    let bodies: Vec<serde_json::Value> = stub.requests().iter().map(|r| r.json()).collect();
+    assert_eq!(
+        bodies,
+        [
+            serde_json::json!({"cursor": null, "page_size": 10, "client_id": "c-1"}),
+            serde_json::json!({"cursor": null, "page_size": 10}),
+            serde_json::json!({"cursor": null, "page_size": 10}),
+        ]
     );
 }
 
@@ -90,6 +120,7 @@ async fn status_codes_are_classified() {
     let req = PullRequest {
         cursor: None,
         page_size: 10,
+        client_id: None,
     };
     match c.pull(&session(), &req).await.unwrap_err() {
         SyncError::Unauthorized(m) => assert_eq!(m, "JWT expired"),
@@ -126,6 +157,7 @@ async fn a_malformed_200_body_is_reported_with_an_excerpt() {
     let req = PullRequest {
         cursor: None,
         page_size: 10,
+        client_id: None,
     };
     match c.pull(&session(), &req).await.unwrap_err() {
         SyncError::Malformed(m) => {
@@ -146,6 +178,7 @@ async fn a_slow_backend_times_out_and_a_closed_port_is_a_network_error() {
     let req = PullRequest {
         cursor: None,
         page_size: 10,
+        client_id: None,
     };
     let err = client(&stub.url).pull(&session(), &req).await.unwrap_err();
     assert!(matches!(err, SyncError::Timeout), "{err:?}");

@@ -22,13 +22,19 @@ fn push_request_serializes_to_the_contract_shape() {
              "fields": {"body": "new text"}}
         ]})
     );
-    let pull = PullRequest {
+    let mut pull = PullRequest {
         cursor: None,
         page_size: 500,
+        client_id: None,
     };
     assert_eq!(
         serde_json::to_value(&pull).unwrap(),
         json!({"cursor": null, "page_size": 500})
+    );
+    pull.client_id = Some("c".into());
+    assert_eq!(
+        serde_json::to_value(&pull).unwrap(),
+        json!({"cursor": null, "page_size": 500, "client_id": "c"})
     );
 }
 
