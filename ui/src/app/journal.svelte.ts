@@ -15,6 +15,8 @@ import { appendPage, mergeFirstPage, removeEntry, upsertEntry } from '../lib/tim
 export const PAGE_SIZE = 50;
 export const SEARCH_LIMIT = 200;
 export const SEARCH_DEBOUNCE_MS = 150;
+/** The shell's largest page (list_timeline clamps to it). */
+export const MAX_RELOAD = 500;
 
 export class Journal {
   /** Loaded timeline entries, newest first. */
@@ -42,10 +44,11 @@ export class Journal {
     return this.activeQuery !== '';
   }
 
-  async loadFirstPage(): Promise<void> {
+  /** Loads the newest `limit` entries over the head of what is loaded (scrolled-to pages stay). */
+  async loadFirstPage(limit = PAGE_SIZE): Promise<void> {
     const seq = ++this.#timelineSeq;
     try {
-      const page = await listTimeline(null, PAGE_SIZE);
+      const page = await listTimeline(null, limit);
       if (seq !== this.#timelineSeq) return;
       this.entries = mergeFirstPage(this.entries, page.entries, !this.#extraPages);
       if (!this.#extraPages) this.next = page.next;
@@ -152,6 +155,19 @@ export class Journal {
         .map((e) => e.id),
     );
     await Promise.all([...stale].map((id) => this.#refetch(id)));
+  }
+
+  /**
+   * `receipts-changed`: deliveries moved, no text did — possibly of every entry (a new device
+   * holds nothing yet). Reloads the whole loaded range in one call (up to the shell's largest
+   * page), the search and the open entry.
+   */
+  async onReceiptsChanged(): Promise<void> {
+    const loaded = Math.min(Math.max(PAGE_SIZE, this.entries.length), MAX_RELOAD);
+    const reloads: Promise<void>[] = [this.loadFirstPage(loaded)];
+    if (this.searchMode) reloads.push(this.runSearch(this.activeQuery));
+    if (this.selected) reloads.push(this.#refetch(this.selected.id));
+    await Promise.all(reloads);
   }
 
   async #refetch(id: string): Promise<void> {

@@ -60,7 +60,7 @@ describe('api.ts commands', () => {
         'set_sync_paused', 'start_voice_capture', 'stop_voice_capture', 'cancel_voice_capture', 'get_recording',
         'retry_capture', 'list_microphones', 'set_voice_settings', 'set_transcription_key',
         'dismiss_welcome', 'set_start_at_login', 'default_export_folder', 'choose_export_folder',
-        'export_journal',
+        'export_journal', 'list_devices', 'forget_device', 'set_device_name', 'get_entry_delivery',
       ].sort(),
     );
   });
@@ -214,6 +214,29 @@ describe('api.ts welcome, start at login and export', () => {
     const err = await api.setStartAtLogin(true).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(api.ApiFailure);
     expect(err).toMatchObject({ code: 'storage', message: 'no autostart folder' });
+  });
+});
+
+describe('api.ts delivery receipts', () => {
+  it('passes the arguments by their Rust names and hears receipts-changed', async () => {
+    const shell = fakeShell('main', new Proxy({}, { get: () => () => null }));
+    await api.listDevices();
+    await api.forgetDevice('client-2');
+    await api.setDeviceName('desktop');
+    await api.getEntryDelivery('e1');
+    expect(shell.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['list_devices', {}],
+      ['forget_device', { clientId: 'client-2' }],
+      ['set_device_name', { name: 'desktop' }],
+      ['get_entry_delivery', { id: 'e1' }],
+    ]);
+    const moved = vi.fn();
+    const un = await api.onReceiptsChanged(moved);
+    await shell.emit('receipts-changed', { type: 'receiptsChanged' });
+    expect(moved).toHaveBeenCalledTimes(1);
+    un();
+    await shell.emit('receipts-changed', { type: 'receiptsChanged' });
+    expect(moved).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -10,7 +10,9 @@ import type {
   AppStatus,
   CaptureSaved,
   CoreEvent,
+  Device,
   Entry,
+  EntryDelivery,
   EntryPatch,
   ErrorCode,
   ExportFormat,
@@ -312,6 +314,28 @@ export function discardDeadLetter(opSeq: number): Promise<null> {
   return call(invoke<null>('discard_dead_letter', { opSeq }));
 }
 
+// --- Delivery receipts -----------------------------------------------------------------------
+
+/** The user's devices as last listed by the server (read locally), this computer first. */
+export function listDevices(): Promise<Device[]> {
+  return call(invoke<Device[]>('list_devices'));
+}
+
+/** Removes a device from the list: it stops holding receipts back until it syncs again. */
+export function forgetDevice(clientId: string): Promise<null> {
+  return call(invoke<null>('forget_device', { clientId }));
+}
+
+/** This computer's name on the other devices; empty: the host name (errors: `invalid_input`). */
+export function setDeviceName(name: string): Promise<Settings> {
+  return call(invoke<Settings>('set_device_name', { name }));
+}
+
+/** Where one entry has got, and which active devices still lack it. */
+export function getEntryDelivery(id: string): Promise<EntryDelivery> {
+  return call(invoke<EntryDelivery>('get_entry_delivery', { id }));
+}
+
 // --- Events ----------------------------------------------------------------------------------
 
 /** A `CoreEvent` of one kind: the shell forwards each event as it is. */
@@ -343,6 +367,11 @@ export function onCloudUpdated(cb: (entriesUpdated: number) => void): Promise<Un
 /** The settings were saved (by this window or another). */
 export function onSettingsChanged(cb: (settings: Settings) => void): Promise<UnlistenFn> {
   return subscribe<EventOf<'settingsChanged'>>('settings-changed', (p) => cb(p.settings));
+}
+
+/** Deliveries moved (a device pulled, or the device list changed): reload what shows them. */
+export function onReceiptsChanged(cb: () => void): Promise<UnlistenFn> {
+  return subscribe<EventOf<'receiptsChanged'>>('receipts-changed', () => cb());
 }
 
 /** Sent to the capture window each time the hotkey shows it. */

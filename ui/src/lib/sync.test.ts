@@ -56,6 +56,30 @@ describe('syncLabel', () => {
     expect(syncLabel(paused, now).text).toBe('Sync paused · 3 changes not synced');
   });
 
+  it('says how many other devices hold everything once synced', () => {
+    const withDevices = (otherDevices: number, upToDate: number): AppStatus => ({
+      ...active('idle'),
+      devices: { otherDevices, upToDate },
+    });
+    expect(syncLabel(withDevices(2, 2), now)).toMatchObject({
+      text: 'Synced · last synced 14:05',
+      tone: 'ok',
+      detail: 'Everything is on your server and on 2 other devices (ana@example.com).',
+    });
+    expect(syncLabel(withDevices(1, 1), now).detail).toBe(
+      'Everything is on your server and on 1 other device (ana@example.com).',
+    );
+    expect(syncLabel(withDevices(2, 1), now)).toMatchObject({
+      tone: 'ok',
+      detail: 'On your server; 1 of 2 other devices not up to date (ana@example.com).',
+    });
+    // No other device (or no summary yet): today's wording.
+    expect(syncLabel(withDevices(0, 0), now).detail).toBe('Everything is on the server (ana@example.com).');
+    expect(syncLabel(active('idle'), now).detail).toBe('Everything is on the server (ana@example.com).');
+    // Unsynced changes still come first.
+    expect(syncLabel({ ...withDevices(2, 2), pendingOps: 1 }, now).detail).toBe('1 change not synced');
+  });
+
   it('names the day of an older sync', () => {
     expect(syncTime(new Date(2026, 2, 13, 9, 30).toISOString(), now)).toBe('13 Mar 09:30');
   });

@@ -1,6 +1,7 @@
 // What the status bar says about sync, as a pure function of the status (mirrors the tray's
 // wording in src-tauri/core/src/tray_view.rs).
-import type { AppStatus, SyncState } from './bindings';
+import type { AppStatus, DevicesSummary, SyncState } from './bindings';
+import { otherDevices } from './delivery';
 
 /** "14:05" today, "13 Mar 09:30" another day. */
 export function syncTime(iso: string, now: Date = new Date()): string {
@@ -26,6 +27,15 @@ function changes(n: number): string {
 /** "1 change failed to sync", "6 changes failed to sync" (dead letters: refused by the server). */
 export function failedChanges(n: number): string {
   return n === 1 ? '1 change failed to sync' : `${n.toLocaleString('en')} changes failed to sync`;
+}
+
+/** Where everything is once pushed: the server, and how many of the other devices caught up. */
+function syncedDetail(devices: DevicesSummary | undefined): string {
+  if (!devices || devices.otherDevices === 0) return 'Everything is on the server';
+  const { otherDevices: others, upToDate } = devices;
+  if (upToDate >= others) return `Everything is on your server and on ${otherDevices(others)}`;
+  // A device that has not pulled yet is not an error: it gets everything when it next syncs.
+  return `On your server; ${others - upToDate} of ${otherDevices(others)} not up to date`;
 }
 
 export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel {
@@ -78,7 +88,7 @@ export function syncLabel(status: AppStatus, now: Date = new Date()): SyncLabel 
             };
           if (unsynced > 0) return { text: `Waiting to sync · ${last}`, tone: 'warn', detail: changes(unsynced) };
           if (!s.lastSyncedAt) return { text: 'Not synced yet', tone: 'busy', detail: sync.email };
-          return { text: `Synced · ${last}`, tone: 'ok', detail: `Everything is on the server (${sync.email}).` };
+          return { text: `Synced · ${last}`, tone: 'ok', detail: `${syncedDetail(status.devices)} (${sync.email}).` };
       }
     }
   }
