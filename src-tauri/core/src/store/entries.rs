@@ -317,6 +317,21 @@ pub(crate) fn write_remote(conn: &Connection, e: &SyncedEntry) -> rusqlite::Resu
 }
 
 /// Records the server version alone (the row's content already matched).
+/// [`set_server_version`] for many entries in one statement.
+pub(crate) fn set_server_versions(conn: &Connection, ids: &[&str], v: i64) -> rusqlite::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(ids)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+    conn.prepare_cached(
+        "UPDATE entries SET server_version = max(coalesce(server_version, 0), ?2)
+         WHERE id IN (SELECT value FROM json_each(?1))",
+    )?
+    .execute(params![ids, v])?;
+    Ok(())
+}
+
 /// The entry's version on the server, if it is known to be there.
 pub(crate) fn server_version(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
     use rusqlite::OptionalExtension;

@@ -8,7 +8,7 @@ use crate::store::outbox::{self, Op, OutboxOp};
 use crate::store::{pending_captures, sync_meta};
 use rusqlite::{Connection, Error};
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What a push response did to the outbox.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -155,6 +155,13 @@ pub(crate) fn apply_response(
     now_ms: i64,
 ) -> rusqlite::Result<PushOutcome> {
     let sent_seqs: HashSet<i64> = sent.ops.iter().map(|o| o.op_seq).collect();
+    let entry_rows: HashMap<i64, &str> = sent
+        .ops
+        .iter()
+        .filter(|o| o.table == "entries")
+        .map(|o| (o.op_seq, o.row_id.as_str()))
+        .collect();
+    let mut applied_entries: Vec<&str> = Vec::new();
     let mut seen = HashSet::new();
     let mut out = PushOutcome::default();
     for r in &resp.results {
@@ -166,11 +173,9 @@ pub(crate) fn apply_response(
             OpStatus::Applied | OpStatus::Duplicate => {
                 outbox::delete_acked(conn, r.op_seq)?;
                 // A duplicate's stamp is an earlier push's: the next pull brings it.
-                if let (OpStatus::Applied, Some(op)) =
-                    (r.status, sent.ops.iter().find(|o| o.op_seq == r.op_seq))
-                {
-                    if op.table == "entries" {
-                        entries::set_server_version(conn, &op.row_id, resp.version)?;
+                if r.status == OpStatus::Applied {
+                    if let Some(id) = entry_rows.get(&r.op_seq) {
+                        applied_entries.push(*id);
                     }
                 }
                 out.acknowledged.push(r.op_seq);
@@ -191,6 +196,8 @@ pub(crate) fn apply_response(
         .map(|o| o.op_seq)
         .filter(|s| !seen.contains(s))
         .collect();
+    // One statement for the batch: a bulk import acknowledges thousands at once.
+    entries::set_server_versions(conn, &applied_entries, resp.version)?;
     sync_meta::set_last_push_at(conn, now_ms)?;
     Ok(out)
 }
