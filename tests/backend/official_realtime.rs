@@ -5,36 +5,23 @@
 //! (`tests/supabase-tools/official-realtime.mjs`). Both protocol versions: realtime-js's
 //! default (2.0.0, binary broadcasts) and the app's (1.0.0).
 
-use std::path::Path;
-
 use crate::realtime::backend;
+use crate::support::run_official_script;
 
 async fn official_realtime_client(vsn: &str) {
     let backend = backend().await;
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("supabase-tools");
-    assert!(
-        tools.join("node_modules/@supabase/realtime-js").exists(),
-        "scripts/ensure-deps.sh (make test) installs tests/supabase-tools"
-    );
-    let out = tokio::process::Command::new("node")
-        .arg("official-realtime.mjs")
-        .current_dir(&tools)
-        .env("JOTLINE_URL", backend.url())
-        .env("JOTLINE_ANON_KEY", backend.anon_key())
-        .env("JOTLINE_VSN", vsn)
-        .output()
-        .await
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    for step in [
+    let steps = [
         "subscribed to the private topic",
         "the poke of another device arrives",
         "another user's join is refused",
-    ] {
-        assert!(stdout.contains(&format!("ok: {step}")), "{step}: {stdout}");
-    }
+    ];
+    run_official_script(
+        "official-realtime.mjs",
+        &backend,
+        &[("JOTLINE_VSN", vsn)],
+        &steps,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -178,3 +178,34 @@ pub fn entry_ids(pull: &Value) -> Vec<String> {
         .map(|c| c["row"]["id"].as_str().expect("row.id").to_string())
         .collect()
 }
+
+/// Runs `script` of `tests/supabase-tools` (Supabase's official clients, installed by
+/// `scripts/ensure-deps.sh`) with node against `backend`, and checks that it printed
+/// `ok: <step>` for every one of `steps`.
+pub async fn run_official_script(
+    script: &str,
+    backend: &LocalBackend,
+    env: &[(&str, &str)],
+    steps: &[&str],
+) {
+    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("supabase-tools");
+    assert!(
+        tools.join("node_modules/@supabase/supabase-js").exists(),
+        "scripts/ensure-deps.sh (make test) installs tests/supabase-tools"
+    );
+    let out = tokio::process::Command::new("node")
+        .arg(script)
+        .current_dir(&tools)
+        .env("JOTLINE_URL", backend.url())
+        .env("JOTLINE_ANON_KEY", backend.anon_key())
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    for step in steps {
+        assert!(stdout.contains(&format!("ok: {step}")), "{step}: {stdout}");
+    }
+}
