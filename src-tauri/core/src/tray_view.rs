@@ -116,6 +116,15 @@ where
     }
 }
 
+/// As the status bar says it (ui/src/lib/sync.ts): "your server" once other devices are
+/// counted too.
+fn synced_tooltip(devices: Option<DevicesSummary>, last: &str) -> String {
+    match other_devices(devices) {
+        others if others.is_empty() => format!("Jotline — everything is on the server ({last})"),
+        others => format!("Jotline — everything is on your server{others} ({last})"),
+    }
+}
+
 /// " and on 2 other devices", "; 1 of 2 other devices not up to date", or nothing.
 fn other_devices(devices: Option<DevicesSummary>) -> String {
     match devices {
@@ -259,11 +268,7 @@ where
                 Some(_) => (
                     TrayIconKind::Synced,
                     "Synced".to_string(),
-                    format!(
-                        "Jotline — everything is on the server{} ({})",
-                        other_devices(status.devices),
-                        last(s)
-                    ),
+                    synced_tooltip(status.devices, &last(s)),
                     true,
                 ),
                 None => (

@@ -150,11 +150,11 @@ mod synced_states {
         };
         assert_eq!(
             with(2, 2),
-            "Jotline — everything is on the server and on 2 other devices (last synced 14:05)"
+            "Jotline — everything is on your server and on 2 other devices (last synced 14:05)"
         );
         assert_eq!(
             with(2, 1),
-            "Jotline — everything is on the server; 1 of 2 other devices not up to date \
+            "Jotline — everything is on your server; 1 of 2 other devices not up to date \
              (last synced 14:05)"
         );
         assert_eq!(
