@@ -2,10 +2,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use jotline_platform::cli::{self, CliCommand};
-use jotline_platform::{backup_cli, data_dir, export_cli, logging};
+use jotline_platform::{backup_cli, data_dir, export_cli, logging, private_files};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    private_files::restrict_new_files();
     let command = match cli::parse(std::env::args().skip(1)) {
         Ok(command) => command,
         Err(message) => {
@@ -13,6 +14,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !matches!(command, CliCommand::Version | CliCommand::Help) {
+        if let Some(dir) = data_dir::resolve() {
+            // An install from before files were private; never a reason not to start.
+            if let Err(err) = private_files::tighten_data_dir(&dir) {
+                eprintln!("jotline: could not make {} private: {err}", dir.display());
+            }
+        }
+    }
     let code = match command {
         CliCommand::Version => {
             println!("jotline {}", env!("CARGO_PKG_VERSION"));

@@ -87,3 +87,49 @@ async fn damage_only_the_full_check_finds_is_shown_after_start() -> anyhow::Resu
         .await?;
     session.close().await
 }
+
+/// Everything under `dir` that group or others may read, write or enter.
+fn not_private(dir: &Path) -> anyhow::Result<Vec<String>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut open = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(path) = todo.pop() {
+        let meta = std::fs::symlink_metadata(&path)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            open.push(format!(
+                "{} {:o}",
+                path.display(),
+                meta.permissions().mode() & 0o777
+            ));
+        }
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(&path)? {
+                todo.push(entry?.path());
+            }
+        }
+    }
+    Ok(open)
+}
+
+/// The journal is private whatever the login's umask: a new journal's folder and files are
+/// the user's only, and an older install (0755 folder, 0644 database) is tightened.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_journal_is_private_to_its_user() -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir()?;
+    let data = root.path().join("journal");
+    let saved = app::cli(&data, &["capture", "a private thought"])?;
+    assert!(saved.status.success(), "{saved:?}");
+    assert!(data.join("jotline.db").exists());
+    assert_eq!(not_private(&data)?, Vec::<String>::new());
+
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::set_permissions(
+        data.join("jotline.db"),
+        std::fs::Permissions::from_mode(0o644),
+    )?;
+    let again = app::cli(&data, &["capture", "another"])?;
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(not_private(&data)?, Vec::<String>::new());
+    Ok(())
+}

@@ -10,3 +10,4 @@ pub mod export_cli;
 pub mod instance;
 pub mod key_grab;
 pub mod logging;
+pub mod private_files;
