@@ -29,16 +29,23 @@ fn configure(data_dir: &Path, backend: &LocalBackend) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Up to a minute: a join refused while the backend is still starting is answered only after
+/// Realtime's 5 s delay, and the app then backs off before it joins again.
 async fn wait_live(session: &AppSession, name: &str) -> anyhow::Result<()> {
     session.switch_to_main().await?;
     session.click("[data-testid=sync-state]").await?;
-    session
-        .wait_until(
-            &format!("{name} has live updates on"),
-            "return (document.querySelector('[data-testid=sync-panel-live]')?.textContent ?? '')\
-             .startsWith('Live updates on')",
-        )
-        .await?;
+    let panel = "return document.querySelector('[data-testid=sync-panel]')?.textContent ?? ''";
+    let live =
+        "return (document.querySelector('[data-testid=sync-panel-live]')?.textContent ?? '')\
+                .startsWith('Live updates on')";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while session.client.execute(live, vec![]).await?.as_bool() != Some(true) {
+        if Instant::now() > deadline {
+            let text = session.client.execute(panel, vec![]).await?;
+            anyhow::bail!("{name} never had live updates on; the sync panel says {text}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     session.click("[data-testid=sync-panel-close]").await
 }
 
